@@ -1,0 +1,49 @@
+package io.gatehouse.admin.config;
+
+import static java.util.Objects.requireNonNull;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Settings of one node process (the {@code node} key). Immutable.
+ *
+ * @param name the node's name in headers, logs and the cluster view
+ * @param bindAddress the interface the data and admin ports listen on
+ * @param httpPort the data plane port
+ * @param adminPort the admin, health and metrics port
+ * @param maxRequestBytes the largest request body accepted (413 above it)
+ * @param shutdownGrace how long in-flight requests and streams may take to finish on SIGTERM
+ * @param dataDir where the node keeps local state
+ * @param upstream settings of the shared upstream HTTP client
+ */
+public record NodeConfig(
+    String name,
+    String bindAddress,
+    int httpPort,
+    int adminPort,
+    long maxRequestBytes,
+    Duration shutdownGrace,
+    Path dataDir,
+    UpstreamConfig upstream) {
+
+  public NodeConfig {
+    requireNonNull(name, "name");
+    requireNonNull(bindAddress, "bindAddress");
+    requireNonNull(shutdownGrace, "shutdownGrace");
+    requireNonNull(dataDir, "dataDir");
+    requireNonNull(upstream, "upstream");
+  }
+
+  /**
+   * The shared upstream HTTP client (the {@code node.upstream} key). Immutable.
+   *
+   * @param connectTimeout how long a connect (and TLS handshake) may take
+   * @param maxConnectionsPerHost pooled connections per upstream host
+   */
+  public record UpstreamConfig(Duration connectTimeout, int maxConnectionsPerHost) {
+    public UpstreamConfig {
+      requireNonNull(connectTimeout, "connectTimeout");
+    }
+  }
+}

@@ -1,0 +1,56 @@
+package io.gatehouse.admin.config;
+
+import static java.util.Objects.requireNonNull;
+
+import java.net.URI;
+import java.time.Duration;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One upstream provider (an entry of the {@code providers} key). Immutable.
+ *
+ * @param name how deployments refer to it
+ * @param type the provider family, one of {@link #TYPES}
+ * @param baseUrl where it is reached (null only for {@code mock})
+ * @param apiKey its credential, if it needs one
+ * @param apiVersion Azure OpenAI's {@code api-version} (null for the v1 API and other types)
+ * @param firstByteTimeout how long to wait for a response to begin
+ * @param idleTimeout how long a response may stay silent once begun
+ * @param mock the mock provider's behaviour (only for {@code mock})
+ */
+public record ProviderConfig(
+    String name,
+    String type,
+    @Nullable URI baseUrl,
+    @Nullable Secret apiKey,
+    @Nullable String apiVersion,
+    Duration firstByteTimeout,
+    Duration idleTimeout,
+    @Nullable MockConfig mock) {
+
+  /** Provider types this version serves. */
+  public static final java.util.List<String> TYPES = java.util.List.of("openai", "azure-openai", "mock");
+
+  public ProviderConfig {
+    requireNonNull(name, "name");
+    requireNonNull(type, "type");
+    requireNonNull(firstByteTimeout, "firstByteTimeout");
+    requireNonNull(idleTimeout, "idleTimeout");
+  }
+
+  /**
+   * The mock provider's behaviour. Immutable.
+   *
+   * @param latency delay before the answer or first stream chunk
+   * @param streamChunks content chunks per streamed answer
+   * @param chunkInterval delay between stream chunks
+   * @param embeddingDimensions default embedding vector size
+   */
+  public record MockConfig(
+      Duration latency, int streamChunks, Duration chunkInterval, int embeddingDimensions) {
+    public MockConfig {
+      requireNonNull(latency, "latency");
+      requireNonNull(chunkInterval, "chunkInterval");
+    }
+  }
+}

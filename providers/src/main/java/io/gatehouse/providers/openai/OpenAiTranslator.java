@@ -1,0 +1,107 @@
+package io.gatehouse.providers.openai;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gatehouse.providers.ApiError;
+import io.gatehouse.providers.ApiException;
+import io.gatehouse.providers.ChatRequest;
+import io.gatehouse.providers.ChatTranslator;
+import io.gatehouse.providers.EmbeddingRequest;
+import io.gatehouse.providers.EmbeddingTranslator;
+import io.gatehouse.providers.Json;
+import io.gatehouse.providers.StreamTranslator;
+import io.gatehouse.providers.Usage;
+import java.io.IOException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Translation for OpenAI-compatible upstreams, which speak the canonical shape already: the model
+ * is replaced by the deployment's, streams always ask for the usage chunk (so the gateway can
+ * account for every stream; it is hidden from clients that did not ask for it), and everything
+ * else passes through unchanged. Stateless and thread-safe.
+ */
+public final class OpenAiTranslator implements ChatTranslator, EmbeddingTranslator {
+
+  /**
+   * @param modelInBody false for upstreams that name the model in the URL and reject it in the body
+   *     (Azure OpenAI's per-deployment API)
+   */
+  public OpenAiTranslator(boolean modelInBody) {
+    this.modelInBody = modelInBody;
+  }
+
+  private final boolean modelInBody;
+
+  @Override
+  public byte[] requestBody(ChatRequest request, String upstreamModel) {
+    ObjectNode body = request.body().deepCopy();
+    setModel(body, upstreamModel);
+    if (request.stream()) {
+      body.withObject("stream_options").put("include_usage", true);
+    }
+    return write(body);
+  }
+
+  @Override
+  public Translated response(byte[] upstreamBody, ChatRequest request) {
+    return new Translated(upstreamBody, usageOf(readObject(upstreamBody).get("usage")));
+  }
+
+  @Override
+  public StreamTranslator stream(ChatRequest request) {
+    return new OpenAiStreamTranslator(request.includeUsage());
+  }
+
+  @Override
+  public ApiError error(int status, byte[] upstreamBody, String provider) {
+    return OpenAiErrors.map(status, upstreamBody, provider);
+  }
+
+  @Override
+  public byte[] requestBody(EmbeddingRequest request, String upstreamModel) {
+    ObjectNode body = request.body().deepCopy();
+    setModel(body, upstreamModel);
+    return write(body);
+  }
+
+  @Override
+  public Translated response(byte[] upstreamBody, EmbeddingRequest request) {
+    return new Translated(upstreamBody, usageOf(readObject(upstreamBody).get("usage")));
+  }
+
+  private void setModel(ObjectNode body, String upstreamModel) {
+    if (modelInBody) {
+      body.put("model", upstreamModel);
+    } else {
+      body.remove("model");
+    }
+  }
+
+  static Usage usageOf(@Nullable JsonNode usage) {
+    if (usage == null || !usage.isObject()) {
+      return Usage.NONE;
+    }
+    return new Usage(
+        usage.path("prompt_tokens").asLong(0), usage.path("completion_tokens").asLong(0));
+  }
+
+  static JsonNode readObject(byte[] body) {
+    try {
+      JsonNode node = Json.MAPPER.readTree(body);
+      if (node != null && node.isObject()) {
+        return node;
+      }
+    } catch (IOException e) {
+      // fall through to the error below
+    }
+    throw new ApiException(ApiError.upstreamFailed("The provider sent a response that is not JSON."));
+  }
+
+  private static byte[] write(ObjectNode body) {
+    try {
+      return Json.MAPPER.writeValueAsBytes(body);
+    } catch (IOException e) {
+      throw new IllegalStateException("could not serialise a request body", e);
+    }
+  }
+}
