@@ -13,17 +13,15 @@ import java.util.Set;
  * @param groups the caller's groups or roles
  * @param claims all verified claims, for policies to read
  */
-public record Principal(
-    String subject, String tenant, Set<String> groups, Map<String, Object> claims) {
+public record Principal(String subject, String tenant, Set<String> groups, Map<String, Object> claims) {
 
-  /** The caller of a node that runs without authentication (loopback only). */
-  public static final Principal ANONYMOUS =
-      new Principal("anonymous", "default", Set.of(), Map.of());
+    /** The caller of a node that runs without authentication (loopback only). */
+    public static final Principal ANONYMOUS = new Principal("anonymous", "default", Set.of(), Map.of());
 
-  public Principal {
-    requireNonNull(subject, "subject");
-    requireNonNull(tenant, "tenant");
-    groups = Set.copyOf(groups);
-    claims = Map.copyOf(claims);
-  }
+    public Principal {
+        requireNonNull(subject, "subject");
+        requireNonNull(tenant, "tenant");
+        groups = Set.copyOf(groups);
+        claims = Map.copyOf(claims);
+    }
 }

@@ -7,14 +7,14 @@ import static java.util.Objects.requireNonNull;
  * to send. Has no stack trace: it is a client outcome, not a bug.
  */
 public final class ApiException extends RuntimeException {
-  private final ApiError error;
+    private final ApiError error;
 
-  public ApiException(ApiError error) {
-    super(requireNonNull(error, "error").message(), null, false, false);
-    this.error = error;
-  }
+    public ApiException(ApiError error) {
+        super(requireNonNull(error, "error").message(), null, false, false);
+        this.error = error;
+    }
 
-  public ApiError error() {
-    return error;
-  }
+    public ApiError error() {
+        return error;
+    }
 }

@@ -6,16 +6,16 @@ package io.gatehouse.providers;
  */
 public interface ChatProvider {
 
-  /** The provider's configured name (as deployments reference it). */
-  String name();
+    /** The provider's configured name (as deployments reference it). */
+    String name();
 
-  /**
-   * Starts a non-streaming chat completion.
-   *
-   * @param upstreamModel the provider's own model (or deployment) name
-   */
-  Call chat(ChatRequest request, String upstreamModel, ResponseListener listener);
+    /**
+     * Starts a non-streaming chat completion.
+     *
+     * @param upstreamModel the provider's own model (or deployment) name
+     */
+    Call chat(ChatRequest request, String upstreamModel, ResponseListener listener);
 
-  /** Starts a streaming chat completion. */
-  Call streamChat(ChatRequest request, String upstreamModel, StreamListener listener);
+    /** Starts a streaming chat completion. */
+    Call streamChat(ChatRequest request, String upstreamModel, StreamListener listener);
 }

@@ -21,83 +21,78 @@ import org.jspecify.annotations.Nullable;
  * @param maxTokens {@code max_completion_tokens} or {@code max_tokens}, when given
  */
 public record ChatRequest(
-    ObjectNode body, String model, boolean stream, boolean includeUsage, @Nullable Integer maxTokens) {
+        ObjectNode body,
+        String model,
+        boolean stream,
+        boolean includeUsage,
+        @Nullable Integer maxTokens) {
 
-  private static final Set<String> ROLES =
-      Set.of("system", "developer", "user", "assistant", "tool", "function");
+    private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant", "tool", "function");
 
-  public ChatRequest {
-    requireNonNull(body, "body");
-    requireNonNull(model, "model");
-  }
+    public ChatRequest {
+        requireNonNull(body, "body");
+        requireNonNull(model, "model");
+    }
 
-  /**
-   * Parses and validates a request body.
-   *
-   * @throws ApiException with a 400 that names the offending field
-   */
-  public static ChatRequest parse(byte[] json) {
-    ObjectNode body = JsonBodies.parseObject(json);
-    String model = JsonBodies.requiredString(body, "model");
-    JsonNode messages = body.get("messages");
-    if (messages == null || messages.isNull()) {
-      throw new ApiException(ApiError.badRequest("'messages' is required.", "messages"));
+    /**
+     * Parses and validates a request body.
+     *
+     * @throws ApiException with a 400 that names the offending field
+     */
+    public static ChatRequest parse(byte[] json) {
+        ObjectNode body = JsonBodies.parseObject(json);
+        String model = JsonBodies.requiredString(body, "model");
+        JsonNode messages = body.get("messages");
+        if (messages == null || messages.isNull()) {
+            throw new ApiException(ApiError.badRequest("'messages' is required.", "messages"));
+        }
+        if (!messages.isArray() || messages.isEmpty()) {
+            throw new ApiException(
+                    ApiError.badRequest("'messages' must be a non-empty array of message objects.", "messages"));
+        }
+        for (int i = 0; i < messages.size(); i++) {
+            validateMessage(messages.get(i), "messages[" + i + "]");
+        }
+        boolean stream = JsonBodies.optionalBoolean(body, "stream", false);
+        boolean includeUsage = false;
+        JsonNode streamOptions = body.get("stream_options");
+        if (streamOptions != null && !streamOptions.isNull()) {
+            if (!streamOptions.isObject()) {
+                throw new ApiException(ApiError.badRequest("'stream_options' must be an object.", "stream_options"));
+            }
+            if (!stream) {
+                throw new ApiException(ApiError.badRequest(
+                        "'stream_options' is only allowed when 'stream' is true.", "stream_options"));
+            }
+            includeUsage = JsonBodies.optionalBoolean(
+                    (ObjectNode) streamOptions, "include_usage", "stream_options.include_usage", false);
+        }
+        Integer maxTokens = JsonBodies.optionalPositiveInt(body, "max_completion_tokens");
+        if (maxTokens == null) {
+            maxTokens = JsonBodies.optionalPositiveInt(body, "max_tokens");
+        }
+        JsonBodies.optionalNumberInRange(body, "temperature", 0, 2);
+        JsonBodies.optionalNumberInRange(body, "top_p", 0, 1);
+        Integer n = JsonBodies.optionalPositiveInt(body, "n");
+        if (n != null && n > 128) {
+            throw new ApiException(ApiError.badRequest("n: " + n + " (expected: 1..128)", "n"));
+        }
+        return new ChatRequest(body, model, stream, includeUsage, maxTokens);
     }
-    if (!messages.isArray() || messages.isEmpty()) {
-      throw new ApiException(
-          ApiError.badRequest(
-              "'messages' must be a non-empty array of message objects.", "messages"));
-    }
-    for (int i = 0; i < messages.size(); i++) {
-      validateMessage(messages.get(i), "messages[" + i + "]");
-    }
-    boolean stream = JsonBodies.optionalBoolean(body, "stream", false);
-    boolean includeUsage = false;
-    JsonNode streamOptions = body.get("stream_options");
-    if (streamOptions != null && !streamOptions.isNull()) {
-      if (!streamOptions.isObject()) {
-        throw new ApiException(
-            ApiError.badRequest("'stream_options' must be an object.", "stream_options"));
-      }
-      if (!stream) {
-        throw new ApiException(
-            ApiError.badRequest(
-                "'stream_options' is only allowed when 'stream' is true.", "stream_options"));
-      }
-      includeUsage =
-          JsonBodies.optionalBoolean(
-              (ObjectNode) streamOptions, "include_usage", "stream_options.include_usage", false);
-    }
-    Integer maxTokens = JsonBodies.optionalPositiveInt(body, "max_completion_tokens");
-    if (maxTokens == null) {
-      maxTokens = JsonBodies.optionalPositiveInt(body, "max_tokens");
-    }
-    JsonBodies.optionalNumberInRange(body, "temperature", 0, 2);
-    JsonBodies.optionalNumberInRange(body, "top_p", 0, 1);
-    Integer n = JsonBodies.optionalPositiveInt(body, "n");
-    if (n != null && n > 128) {
-      throw new ApiException(ApiError.badRequest("n: " + n + " (expected: 1..128)", "n"));
-    }
-    return new ChatRequest(body, model, stream, includeUsage, maxTokens);
-  }
 
-  private static void validateMessage(JsonNode message, String path) {
-    if (!message.isObject()) {
-      throw new ApiException(ApiError.badRequest(path + " must be an object.", path));
+    private static void validateMessage(JsonNode message, String path) {
+        if (!message.isObject()) {
+            throw new ApiException(ApiError.badRequest(path + " must be an object.", path));
+        }
+        JsonNode role = message.get("role");
+        if (role == null || !role.isTextual() || !ROLES.contains(role.asText())) {
+            throw new ApiException(ApiError.badRequest(
+                    path + ".role must be one of system, developer, user, assistant, tool.", path + ".role"));
+        }
+        JsonNode content = message.get("content");
+        if (content != null && !content.isNull() && !content.isTextual() && !content.isArray()) {
+            throw new ApiException(ApiError.badRequest(
+                    path + ".content must be a string or an array of content parts.", path + ".content"));
+        }
     }
-    JsonNode role = message.get("role");
-    if (role == null || !role.isTextual() || !ROLES.contains(role.asText())) {
-      throw new ApiException(
-          ApiError.badRequest(
-              path + ".role must be one of system, developer, user, assistant, tool.",
-              path + ".role"));
-    }
-    JsonNode content = message.get("content");
-    if (content != null && !content.isNull() && !content.isTextual() && !content.isArray()) {
-      throw new ApiException(
-          ApiError.badRequest(
-              path + ".content must be a string or an array of content parts.",
-              path + ".content"));
-    }
-  }
 }

@@ -7,27 +7,27 @@ package io.gatehouse.providers;
  */
 public interface ChatTranslator {
 
-  /** The upstream request body for {@code request} sent to {@code upstreamModel}. */
-  byte[] requestBody(ChatRequest request, String upstreamModel);
+    /** The upstream request body for {@code request} sent to {@code upstreamModel}. */
+    byte[] requestBody(ChatRequest request, String upstreamModel);
 
-  /**
-   * The upstream's successful non-streaming response, in OpenAI's {@code chat.completion} shape.
-   *
-   * @throws ApiException if the body cannot be understood
-   */
-  Translated response(byte[] upstreamBody, ChatRequest request);
+    /**
+     * The upstream's successful non-streaming response, in OpenAI's {@code chat.completion} shape.
+     *
+     * @throws ApiException if the body cannot be understood
+     */
+    Translated response(byte[] upstreamBody, ChatRequest request);
 
-  /** A translator for one streamed response to {@code request}. */
-  StreamTranslator stream(ChatRequest request);
+    /** A translator for one streamed response to {@code request}. */
+    StreamTranslator stream(ChatRequest request);
 
-  /** The client-facing error for an upstream error response. */
-  ApiError error(int status, byte[] upstreamBody, String provider);
+    /** The client-facing error for an upstream error response. */
+    ApiError error(int status, byte[] upstreamBody, String provider);
 
-  /**
-   * A translated response body and the usage read from it. Immutable by convention.
-   *
-   * @param json the body in OpenAI's shape
-   * @param usage the tokens used
-   */
-  record Translated(byte[] json, Usage usage) {}
+    /**
+     * A translated response body and the usage read from it. Immutable by convention.
+     *
+     * @param json the body in OpenAI's shape
+     * @param usage the tokens used
+     */
+    record Translated(byte[] json, Usage usage) {}
 }

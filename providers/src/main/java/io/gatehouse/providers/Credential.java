@@ -8,19 +8,19 @@ import io.gatehouse.providers.transport.UpstreamRequest;
  */
 @FunctionalInterface
 public interface Credential {
-  Credential NONE = request -> request;
+    Credential NONE = request -> request;
 
-  /** Returns the request with credentials applied. */
-  UpstreamRequest apply(UpstreamRequest request);
+    /** Returns the request with credentials applied. */
+    UpstreamRequest apply(UpstreamRequest request);
 
-  /** {@code Authorization: Bearer <key>}, as OpenAI and most compatible servers expect. */
-  static Credential bearer(String key) {
-    String value = "Bearer " + key;
-    return request -> request.withHeader("Authorization", value);
-  }
+    /** {@code Authorization: Bearer <key>}, as OpenAI and most compatible servers expect. */
+    static Credential bearer(String key) {
+        String value = "Bearer " + key;
+        return request -> request.withHeader("Authorization", value);
+    }
 
-  /** A key in a header of its own, such as Azure OpenAI's {@code api-key}. */
-  static Credential header(String name, String key) {
-    return request -> request.withHeader(name, key);
-  }
+    /** A key in a header of its own, such as Azure OpenAI's {@code api-key}. */
+    static Credential header(String name, String key) {
+        return request -> request.withHeader(name, key);
+    }
 }

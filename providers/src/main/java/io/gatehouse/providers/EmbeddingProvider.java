@@ -5,6 +5,6 @@ package io.gatehouse.providers;
  */
 public interface EmbeddingProvider {
 
-  /** Starts an embeddings call; the listener receives OpenAI's embeddings list. */
-  Call embed(EmbeddingRequest request, String upstreamModel, ResponseListener listener);
+    /** Starts an embeddings call; the listener receives OpenAI's embeddings list. */
+    Call embed(EmbeddingRequest request, String upstreamModel, ResponseListener listener);
 }

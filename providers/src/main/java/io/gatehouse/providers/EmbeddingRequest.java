@@ -19,77 +19,75 @@ import org.jspecify.annotations.Nullable;
  * @param dimensions the requested vector size, when given
  */
 public record EmbeddingRequest(
-    ObjectNode body, String model, List<String> inputs, @Nullable Integer dimensions) {
+        ObjectNode body,
+        String model,
+        List<String> inputs,
+        @Nullable Integer dimensions) {
 
-  private static final int MAX_INPUTS = 2048;
+    private static final int MAX_INPUTS = 2048;
 
-  public EmbeddingRequest {
-    requireNonNull(body, "body");
-    requireNonNull(model, "model");
-    inputs = List.copyOf(inputs);
-  }
-
-  /**
-   * Parses and validates a request body.
-   *
-   * @throws ApiException with a 400 that names the offending field
-   */
-  public static EmbeddingRequest parse(byte[] json) {
-    ObjectNode body = JsonBodies.parseObject(json);
-    String model = JsonBodies.requiredString(body, "model");
-    JsonNode input = body.get("input");
-    if (input == null || input.isNull()) {
-      throw new ApiException(ApiError.badRequest("'input' is required.", "input"));
+    public EmbeddingRequest {
+        requireNonNull(body, "body");
+        requireNonNull(model, "model");
+        inputs = List.copyOf(inputs);
     }
-    List<String> inputs = new ArrayList<>();
-    if (input.isTextual()) {
-      inputs.add(input.asText());
-    } else if (input.isArray() && !input.isEmpty() && input.size() <= MAX_INPUTS) {
-      if (input.get(0).isIntegralNumber()) {
-        inputs.add(tokenArray(input, "input"));
-      } else {
-        for (int i = 0; i < input.size(); i++) {
-          JsonNode item = input.get(i);
-          if (item.isTextual()) {
-            inputs.add(item.asText());
-          } else if (item.isArray()) {
-            inputs.add(tokenArray(item, "input[" + i + "]"));
-          } else {
-            throw invalidInput();
-          }
+
+    /**
+     * Parses and validates a request body.
+     *
+     * @throws ApiException with a 400 that names the offending field
+     */
+    public static EmbeddingRequest parse(byte[] json) {
+        ObjectNode body = JsonBodies.parseObject(json);
+        String model = JsonBodies.requiredString(body, "model");
+        JsonNode input = body.get("input");
+        if (input == null || input.isNull()) {
+            throw new ApiException(ApiError.badRequest("'input' is required.", "input"));
         }
-      }
-    } else {
-      throw invalidInput();
+        List<String> inputs = new ArrayList<>();
+        if (input.isTextual()) {
+            inputs.add(input.asText());
+        } else if (input.isArray() && !input.isEmpty() && input.size() <= MAX_INPUTS) {
+            if (input.get(0).isIntegralNumber()) {
+                inputs.add(tokenArray(input, "input"));
+            } else {
+                for (int i = 0; i < input.size(); i++) {
+                    JsonNode item = input.get(i);
+                    if (item.isTextual()) {
+                        inputs.add(item.asText());
+                    } else if (item.isArray()) {
+                        inputs.add(tokenArray(item, "input[" + i + "]"));
+                    } else {
+                        throw invalidInput();
+                    }
+                }
+            }
+        } else {
+            throw invalidInput();
+        }
+        String format = body.path("encoding_format").asText("float");
+        if (!format.equals("float") && !format.equals("base64")) {
+            throw new ApiException(ApiError.badRequest(
+                    "encoding_format: '" + format + "' (expected: float or base64)", "encoding_format"));
+        }
+        Integer dimensions = JsonBodies.optionalPositiveInt(body, "dimensions");
+        return new EmbeddingRequest(body, model, inputs, dimensions);
     }
-    String format = body.path("encoding_format").asText("float");
-    if (!format.equals("float") && !format.equals("base64")) {
-      throw new ApiException(
-          ApiError.badRequest(
-              "encoding_format: '" + format + "' (expected: float or base64)", "encoding_format"));
-    }
-    Integer dimensions = JsonBodies.optionalPositiveInt(body, "dimensions");
-    return new EmbeddingRequest(body, model, inputs, dimensions);
-  }
 
-  private static String tokenArray(JsonNode array, String path) {
-    StringBuilder text = new StringBuilder();
-    for (JsonNode token : array) {
-      if (!token.isIntegralNumber()) {
-        throw new ApiException(
-            ApiError.badRequest(path + " must be an array of integer token ids.", "input"));
-      }
-      text.append(token.asLong()).append(' ');
+    private static String tokenArray(JsonNode array, String path) {
+        StringBuilder text = new StringBuilder();
+        for (JsonNode token : array) {
+            if (!token.isIntegralNumber()) {
+                throw new ApiException(ApiError.badRequest(path + " must be an array of integer token ids.", "input"));
+            }
+            text.append(token.asLong()).append(' ');
+        }
+        return text.toString();
     }
-    return text.toString();
-  }
 
-  private static ApiException invalidInput() {
-    return new ApiException(
-        ApiError.badRequest(
-            "'input' must be a string, an array of 1.."
-                + MAX_INPUTS
-                + " strings, or an array of token arrays.",
-            "input"));
-  }
+    private static ApiException invalidInput() {
+        return new ApiException(ApiError.badRequest(
+                "'input' must be a string, an array of 1.." + MAX_INPUTS + " strings, or an array of token arrays.",
+                "input"));
+    }
 }

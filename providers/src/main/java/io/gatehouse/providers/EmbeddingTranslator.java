@@ -5,9 +5,9 @@ package io.gatehouse.providers;
  */
 public interface EmbeddingTranslator {
 
-  /** The upstream request body for {@code request} sent to {@code upstreamModel}. */
-  byte[] requestBody(EmbeddingRequest request, String upstreamModel);
+    /** The upstream request body for {@code request} sent to {@code upstreamModel}. */
+    byte[] requestBody(EmbeddingRequest request, String upstreamModel);
 
-  /** The upstream's response in OpenAI's embeddings list shape, with its usage. */
-  ChatTranslator.Translated response(byte[] upstreamBody, EmbeddingRequest request);
+    /** The upstream's response in OpenAI's embeddings list shape, with its usage. */
+    ChatTranslator.Translated response(byte[] upstreamBody, EmbeddingRequest request);
 }

@@ -8,80 +8,75 @@ import org.jspecify.annotations.Nullable;
 
 /** Reading and validating fields of JSON request bodies, with errors that name the field. */
 final class JsonBodies {
-  private JsonBodies() {}
+    private JsonBodies() {}
 
-  static ObjectNode parseObject(byte[] json) {
-    JsonNode node;
-    try {
-      node = Json.MAPPER.readTree(json);
-    } catch (JacksonException e) {
-      throw new ApiException(
-          ApiError.badRequest(
-              "The request body is not valid JSON (at line "
-                  + e.getLocation().getLineNr()
-                  + ", column "
-                  + e.getLocation().getColumnNr()
-                  + ").",
-              null));
-    } catch (IOException e) {
-      throw new ApiException(ApiError.badRequest("The request body could not be read.", null));
+    static ObjectNode parseObject(byte[] json) {
+        JsonNode node;
+        try {
+            node = Json.MAPPER.readTree(json);
+        } catch (JacksonException e) {
+            throw new ApiException(ApiError.badRequest(
+                    "The request body is not valid JSON (at line "
+                            + e.getLocation().getLineNr()
+                            + ", column "
+                            + e.getLocation().getColumnNr()
+                            + ").",
+                    null));
+        } catch (IOException e) {
+            throw new ApiException(ApiError.badRequest("The request body could not be read.", null));
+        }
+        if (node == null || !node.isObject()) {
+            throw new ApiException(ApiError.badRequest("The request body must be a JSON object.", null));
+        }
+        return (ObjectNode) node;
     }
-    if (node == null || !node.isObject()) {
-      throw new ApiException(
-          ApiError.badRequest("The request body must be a JSON object.", null));
-    }
-    return (ObjectNode) node;
-  }
 
-  static String requiredString(ObjectNode body, String field) {
-    JsonNode value = body.get(field);
-    if (value == null || value.isNull()) {
-      throw new ApiException(ApiError.badRequest("'" + field + "' is required.", field));
+    static String requiredString(ObjectNode body, String field) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            throw new ApiException(ApiError.badRequest("'" + field + "' is required.", field));
+        }
+        if (!value.isTextual() || value.asText().isBlank()) {
+            throw new ApiException(ApiError.badRequest("'" + field + "' must be a non-empty string.", field));
+        }
+        return value.asText();
     }
-    if (!value.isTextual() || value.asText().isBlank()) {
-      throw new ApiException(
-          ApiError.badRequest("'" + field + "' must be a non-empty string.", field));
-    }
-    return value.asText();
-  }
 
-  static boolean optionalBoolean(ObjectNode body, String field, boolean fallback) {
-    return optionalBoolean(body, field, field, fallback);
-  }
+    static boolean optionalBoolean(ObjectNode body, String field, boolean fallback) {
+        return optionalBoolean(body, field, field, fallback);
+    }
 
-  static boolean optionalBoolean(ObjectNode body, String field, String path, boolean fallback) {
-    JsonNode value = body.get(field);
-    if (value == null || value.isNull()) {
-      return fallback;
+    static boolean optionalBoolean(ObjectNode body, String field, String path, boolean fallback) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            return fallback;
+        }
+        if (!value.isBoolean()) {
+            throw new ApiException(ApiError.badRequest("'" + path + "' must be a boolean.", path));
+        }
+        return value.booleanValue();
     }
-    if (!value.isBoolean()) {
-      throw new ApiException(ApiError.badRequest("'" + path + "' must be a boolean.", path));
-    }
-    return value.booleanValue();
-  }
 
-  static @Nullable Integer optionalPositiveInt(ObjectNode body, String field) {
-    JsonNode value = body.get(field);
-    if (value == null || value.isNull()) {
-      return null;
+    static @Nullable Integer optionalPositiveInt(ObjectNode body, String field) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.canConvertToInt() || !value.isIntegralNumber() || value.intValue() < 1) {
+            throw new ApiException(
+                    ApiError.badRequest(field + ": " + value + " (expected: a positive integer)", field));
+        }
+        return value.intValue();
     }
-    if (!value.canConvertToInt() || !value.isIntegralNumber() || value.intValue() < 1) {
-      throw new ApiException(
-          ApiError.badRequest(
-              field + ": " + value + " (expected: a positive integer)", field));
-    }
-    return value.intValue();
-  }
 
-  static void optionalNumberInRange(ObjectNode body, String field, double min, double max) {
-    JsonNode value = body.get(field);
-    if (value == null || value.isNull()) {
-      return;
+    static void optionalNumberInRange(ObjectNode body, String field, double min, double max) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            return;
+        }
+        if (!value.isNumber() || value.doubleValue() < min || value.doubleValue() > max) {
+            throw new ApiException(ApiError.badRequest(
+                    field + ": " + value + " (expected: a number in " + min + ".." + max + ")", field));
+        }
     }
-    if (!value.isNumber() || value.doubleValue() < min || value.doubleValue() > max) {
-      throw new ApiException(
-          ApiError.badRequest(
-              field + ": " + value + " (expected: a number in " + min + ".." + max + ")", field));
-    }
-  }
 }

@@ -8,19 +8,19 @@ import java.util.List;
  */
 public interface StreamListener {
 
-  /**
-   * One or more {@code chat.completion.chunk} objects (JSON, without SSE framing) that arrived
-   * together. Nothing more is delivered until {@code next} runs, so a slow client slows the
-   * upstream instead of filling memory.
-   */
-  void onChunks(List<byte[]> chunks, Runnable next);
+    /**
+     * One or more {@code chat.completion.chunk} objects (JSON, without SSE framing) that arrived
+     * together. Nothing more is delivered until {@code next} runs, so a slow client slows the
+     * upstream instead of filling memory.
+     */
+    void onChunks(List<byte[]> chunks, Runnable next);
 
-  /** The stream ended normally, having used {@code usage}. */
-  void onComplete(Usage usage);
+    /** The stream ended normally, having used {@code usage}. */
+    void onComplete(Usage usage);
 
-  /**
-   * The stream failed. If chunks were already delivered, the client has seen a partial answer;
-   * {@code usage} holds what was counted so far.
-   */
-  void onError(ApiError error, Usage usage);
+    /**
+     * The stream failed. If chunks were already delivered, the client has seen a partial answer;
+     * {@code usage} holds what was counted so far.
+     */
+    void onError(ApiError error, Usage usage);
 }

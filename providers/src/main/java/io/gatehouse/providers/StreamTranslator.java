@@ -10,16 +10,16 @@ import java.util.List;
  */
 public interface StreamTranslator {
 
-  /**
-   * Decodes the bytes in {@code content} and appends each complete chunk to {@code out}.
-   *
-   * @throws ApiException if the upstream sent an error event or a malformed stream
-   */
-  void feed(ByteBuffer content, List<byte[]> out);
+    /**
+     * Decodes the bytes in {@code content} and appends each complete chunk to {@code out}.
+     *
+     * @throws ApiException if the upstream sent an error event or a malformed stream
+     */
+    void feed(ByteBuffer content, List<byte[]> out);
 
-  /** Whether the upstream marked the end of the answer (so a close afterwards is normal). */
-  boolean finished();
+    /** Whether the upstream marked the end of the answer (so a close afterwards is normal). */
+    boolean finished();
 
-  /** The usage counted so far. */
-  Usage usage();
+    /** The usage counted so far. */
+    Usage usage();
 }

@@ -11,10 +11,10 @@ import java.time.Duration;
  * @param idle how long a response may stay silent once it has begun (between stream events)
  */
 public record Timeouts(Duration firstByte, Duration idle) {
-  public static final Timeouts DEFAULT = new Timeouts(Duration.ofSeconds(60), Duration.ofSeconds(30));
+    public static final Timeouts DEFAULT = new Timeouts(Duration.ofSeconds(60), Duration.ofSeconds(30));
 
-  public Timeouts {
-    requireNonNull(firstByte, "firstByte");
-    requireNonNull(idle, "idle");
-  }
+    public Timeouts {
+        requireNonNull(firstByte, "firstByte");
+        requireNonNull(idle, "idle");
+    }
 }

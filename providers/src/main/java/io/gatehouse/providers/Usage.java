@@ -7,9 +7,9 @@ package io.gatehouse.providers;
  * @param completionTokens output tokens
  */
 public record Usage(long promptTokens, long completionTokens) {
-  public static final Usage NONE = new Usage(0, 0);
+    public static final Usage NONE = new Usage(0, 0);
 
-  public long totalTokens() {
-    return promptTokens + completionTokens;
-  }
+    public long totalTokens() {
+        return promptTokens + completionTokens;
+    }
 }

@@ -5,11 +5,11 @@ package io.gatehouse.admin.config;
  * {@code providers[1].type: "foo" (expected: one of openai, azure-openai, mock)}.
  */
 public final class ConfigException extends RuntimeException {
-  public ConfigException(String message) {
-    super(message);
-  }
+    public ConfigException(String message) {
+        super(message);
+    }
 
-  public ConfigException(String message, Throwable cause) {
-    super(message, cause);
-  }
+    public ConfigException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

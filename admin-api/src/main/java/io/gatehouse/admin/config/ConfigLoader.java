@@ -30,273 +30,270 @@ import org.jspecify.annotations.Nullable;
  * {@link ConfigException} that names the key and the expected value. Thread-safe.
  */
 public final class ConfigLoader {
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}");
-  private static final Set<String> TOP_LEVEL =
-      Set.of(
-          "node", "cluster", "database", "providers", "models", "auth", "policies", "limits",
-          "cache", "telemetry");
-  /** Top-level keys of the documented shape whose features this version does not serve yet. */
-  private static final Set<String> NOT_YET_SUPPORTED =
-      Set.of("cluster", "database", "auth", "policies", "limits", "cache", "telemetry");
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}");
+    private static final Set<String> TOP_LEVEL = Set.of(
+            "node", "cluster", "database", "providers", "models", "auth", "policies", "limits", "cache", "telemetry");
+    /** Top-level keys of the documented shape whose features this version does not serve yet. */
+    private static final Set<String> NOT_YET_SUPPORTED =
+            Set.of("cluster", "database", "auth", "policies", "limits", "cache", "telemetry");
 
-  private static final Map<String, String> ENV_OVERRIDES =
-      Map.of(
-          "GATEHOUSE_HTTP_PORT", "http_port",
-          "GATEHOUSE_ADMIN_PORT", "admin_port",
-          "GATEHOUSE_BIND_ADDRESS", "bind_address",
-          "GATEHOUSE_NODE_NAME", "name",
-          "GATEHOUSE_DATA_DIR", "data_dir");
+    private static final Map<String, String> ENV_OVERRIDES = Map.of(
+            "GATEHOUSE_HTTP_PORT", "http_port",
+            "GATEHOUSE_ADMIN_PORT", "admin_port",
+            "GATEHOUSE_BIND_ADDRESS", "bind_address",
+            "GATEHOUSE_NODE_NAME", "name",
+            "GATEHOUSE_DATA_DIR", "data_dir");
 
-  private static final Duration MAX_TIMEOUT = Duration.ofHours(1);
+    private static final Duration MAX_TIMEOUT = Duration.ofHours(1);
 
-  private final Function<String, @Nullable String> env;
+    private final Function<String, @Nullable String> env;
 
-  /** @param env how environment variables are looked up ({@code System::getenv} in production) */
-  public ConfigLoader(Function<String, @Nullable String> env) {
-    this.env = requireNonNull(env, "env");
-  }
-
-  /** Loads and validates a config file. */
-  public GatewayConfig load(Path file) {
-    byte[] bytes;
-    try {
-      bytes = Files.readAllBytes(file);
-    } catch (NoSuchFileException e) {
-      throw new ConfigException(file + ": no such file (expected: a readable YAML config file)");
-    } catch (IOException e) {
-      throw new ConfigException(file + ": cannot be read (" + e.getMessage() + ")");
+    /** @param env how environment variables are looked up ({@code System::getenv} in production) */
+    public ConfigLoader(Function<String, @Nullable String> env) {
+        this.env = requireNonNull(env, "env");
     }
-    return parse(bytes, file.toString());
-  }
 
-  /** Parses and validates a config document; {@code source} names it in errors. */
-  public GatewayConfig parse(byte[] document, String source) {
-    JsonNode root;
-    try {
-      root = YAML.readTree(document);
-    } catch (JacksonException e) {
-      throw new ConfigException(
-          source
-              + ": not valid YAML at line "
-              + e.getLocation().getLineNr()
-              + ", column "
-              + e.getLocation().getColumnNr()
-              + " ("
-              + e.getOriginalMessage()
-              + ")");
-    } catch (IOException e) {
-      throw new ConfigException(source + ": cannot be read (" + e.getMessage() + ")");
-    }
-    if (root == null || root.isMissingNode() || root.isNull()) {
-      root = YAML.createObjectNode();
-    }
-    if (!root.isObject()) {
-      throw new ConfigException(source + ": the document must be a mapping of top-level keys");
-    }
-    new EnvExpander(env).expand(root, "");
-    applyEnvOverrides((ObjectNode) root);
-    return read(new ConfigNode(root, ""));
-  }
-
-  private void applyEnvOverrides(ObjectNode root) {
-    ObjectNode node = root.get("node") instanceof ObjectNode n ? n : root.putObject("node");
-    ObjectNode values = YAML.createObjectNode();
-    ENV_OVERRIDES.forEach(
-        (variable, key) -> {
-          String value = env.apply(variable);
-          if (value != null && !value.isBlank()) {
-            values.put(variable, value);
-          }
-        });
-    // Read each override under its own name so an error names the variable, not the key.
-    ConfigNode overrides = new ConfigNode(values, "");
-    overrides.integer("GATEHOUSE_HTTP_PORT", 0, 0, 65535);
-    overrides.integer("GATEHOUSE_ADMIN_PORT", 0, 0, 65535);
-    values.fields().forEachRemaining(e -> node.set(ENV_OVERRIDES.get(e.getKey()), e.getValue()));
-  }
-
-  private GatewayConfig read(ConfigNode root) {
-    root.allowOnly(TOP_LEVEL);
-    for (String key : NOT_YET_SUPPORTED) {
-      if (root.has(key)) {
-        throw new ConfigException(
-            key + ": not supported by this version of Gatehouse yet (remove the key; see"
-                + " docs/configuration.md)");
-      }
-    }
-    NodeConfig node = readNode(root.object("node"));
-    List<ProviderConfig> providers = readProviders(root.objects("providers"));
-    List<ModelConfig> models = readModels(root.objects("models"), providers);
-    return new GatewayConfig(node, providers, models);
-  }
-
-  private NodeConfig readNode(ConfigNode node) {
-    node.allowOnly(
-        Set.of(
-            "name", "bind_address", "http_port", "admin_port", "max_request_bytes",
-            "shutdown_grace", "data_dir", "upstream"));
-    String bindAddress = node.string("bind_address", "127.0.0.1");
-    requireLoopbackWithoutAuth(bindAddress, node.path() + ".bind_address");
-    int httpPort = (int) node.integer("http_port", 8080, 0, 65535);
-    int adminPort = (int) node.integer("admin_port", 8081, 0, 65535);
-    if (httpPort == adminPort && httpPort != 0) {
-      throw new ConfigException(
-          "node.admin_port: " + adminPort + " (expected: a port other than node.http_port)");
-    }
-    ConfigNode upstream = node.optionalObject("upstream");
-    NodeConfig.UpstreamConfig upstreamConfig =
-        new NodeConfig.UpstreamConfig(Duration.ofSeconds(5), 256);
-    if (upstream != null) {
-      upstream.allowOnly(Set.of("connect_timeout", "max_connections_per_host"));
-      upstreamConfig =
-          new NodeConfig.UpstreamConfig(
-              upstream.duration(
-                  "connect_timeout", Duration.ofSeconds(5), Duration.ofMillis(1), Duration.ofMinutes(5)),
-              (int) upstream.integer("max_connections_per_host", 256, 1, 65536));
-    }
-    return new NodeConfig(
-        node.string("name", defaultNodeName()),
-        bindAddress,
-        httpPort,
-        adminPort,
-        node.integer("max_request_bytes", 4L * 1024 * 1024, 1024, 1L << 30),
-        node.duration("shutdown_grace", Duration.ofSeconds(30), Duration.ZERO, Duration.ofHours(1)),
-        Path.of(node.string("data_dir", "./data")),
-        upstreamConfig);
-  }
-
-  /**
-   * Authentication arrives with the auth key; until a node has it, it must not be reachable from
-   * other machines.
-   */
-  private static void requireLoopbackWithoutAuth(String bindAddress, String path) {
-    boolean loopback;
-    try {
-      loopback = InetAddress.getByName(bindAddress).isLoopbackAddress();
-    } catch (UnknownHostException e) {
-      throw new ConfigException(path + ": \"" + bindAddress + "\" (expected: an IP address or resolvable host name)");
-    }
-    if (!loopback) {
-      throw new ConfigException(
-          path
-              + ": \""
-              + bindAddress
-              + "\" would expose the gateway without authentication (expected: a loopback"
-              + " address such as 127.0.0.1 until auth is configured)");
-    }
-  }
-
-  private static String defaultNodeName() {
-    try {
-      return InetAddress.getLocalHost().getHostName();
-    } catch (UnknownHostException e) {
-      return "gatehouse";
-    }
-  }
-
-  private List<ProviderConfig> readProviders(List<ConfigNode> items) {
-    List<ProviderConfig> providers = new ArrayList<>();
-    Set<String> names = new HashSet<>();
-    for (ConfigNode item : items) {
-      String name = name(item);
-      if (!names.add(name)) {
-        throw new ConfigException(item.path() + ".name: \"" + name + "\" is already used by another provider");
-      }
-      String type = item.oneOf("type", ProviderConfig.TYPES);
-      Set<String> keys = new HashSet<>(Set.of("name", "type", "timeouts"));
-      switch (type) {
-        case "mock" -> keys.addAll(Set.of("latency", "stream_chunks", "chunk_interval", "embedding_dimensions"));
-        case "azure-openai" -> keys.addAll(Set.of("base_url", "api_key", "api_version"));
-        default -> keys.addAll(Set.of("base_url", "api_key"));
-      }
-      item.allowOnly(keys);
-      URI baseUrl = item.optionalHttpUrl("base_url");
-      if (baseUrl == null && type.equals("openai")) {
-        baseUrl = URI.create("https://api.openai.com/v1");
-      }
-      if (baseUrl == null && type.equals("azure-openai")) {
-        throw new ConfigException(
-            item.path() + ".base_url: missing (expected: the resource URL, e.g. https://my-resource.openai.azure.com)");
-      }
-      String apiKey = item.optionalString("api_key");
-      if (apiKey == null && type.equals("azure-openai")) {
-        throw new ConfigException(item.path() + ".api_key: missing (expected: the resource's API key)");
-      }
-      Duration firstByte = Duration.ofSeconds(60);
-      Duration idle = Duration.ofSeconds(30);
-      ConfigNode timeouts = item.optionalObject("timeouts");
-      if (timeouts != null) {
-        timeouts.allowOnly(Set.of("first_byte", "idle"));
-        firstByte = timeouts.duration("first_byte", firstByte, Duration.ofMillis(1), MAX_TIMEOUT);
-        idle = timeouts.duration("idle", idle, Duration.ofMillis(1), MAX_TIMEOUT);
-      }
-      ProviderConfig.MockConfig mock = null;
-      if (type.equals("mock")) {
-        mock =
-            new ProviderConfig.MockConfig(
-                item.duration("latency", Duration.ZERO, Duration.ZERO, Duration.ofMinutes(10)),
-                (int) item.integer("stream_chunks", 8, 1, 10_000),
-                item.duration("chunk_interval", Duration.ofMillis(20), Duration.ZERO, Duration.ofMinutes(1)),
-                (int) item.integer("embedding_dimensions", 256, 1, 8192));
-      }
-      providers.add(
-          new ProviderConfig(
-              name,
-              type,
-              baseUrl,
-              apiKey == null ? null : new Secret(apiKey),
-              item.optionalString("api_version"),
-              firstByte,
-              idle,
-              mock));
-    }
-    return providers;
-  }
-
-  private static List<ModelConfig> readModels(List<ConfigNode> items, List<ProviderConfig> providers) {
-    Set<String> providerNames = new HashSet<>();
-    providers.forEach(p -> providerNames.add(p.name()));
-    List<ModelConfig> models = new ArrayList<>();
-    Set<String> names = new HashSet<>();
-    for (ConfigNode item : items) {
-      item.allowOnly(Set.of("name", "deployments"));
-      String name = name(item);
-      if (!names.add(name)) {
-        throw new ConfigException(item.path() + ".name: \"" + name + "\" is already used by another model");
-      }
-      List<ConfigNode> deploymentNodes = item.objects("deployments");
-      if (deploymentNodes.isEmpty()) {
-        throw new ConfigException(item.path() + ".deployments: empty (expected: at least one deployment)");
-      }
-      List<ModelConfig.Deployment> deployments = new ArrayList<>();
-      int totalWeight = 0;
-      for (ConfigNode d : deploymentNodes) {
-        d.allowOnly(Set.of("provider", "model", "weight"));
-        String provider = d.string("provider");
-        if (!providerNames.contains(provider)) {
-          throw new ConfigException(
-              d.path() + ".provider: \"" + provider + "\" (expected: the name of a configured provider: "
-                  + String.join(", ", new java.util.TreeSet<>(providerNames)) + ")");
+    /** Loads and validates a config file. */
+    public GatewayConfig load(Path file) {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(file + ": no such file (expected: a readable YAML config file)");
+        } catch (IOException e) {
+            throw new ConfigException(file + ": cannot be read (" + e.getMessage() + ")");
         }
-        int weight = (int) d.integer("weight", 1, 0, 1_000_000);
-        totalWeight += weight;
-        deployments.add(new ModelConfig.Deployment(provider, d.string("model", name), weight));
-      }
-      if (totalWeight == 0) {
-        throw new ConfigException(item.path() + ".deployments: every weight is 0 (expected: at least one weight above 0)");
-      }
-      models.add(new ModelConfig(name, deployments));
+        return parse(bytes, file.toString());
     }
-    return models;
-  }
 
-  private static String name(ConfigNode item) {
-    String name = item.string("name");
-    if (!NAME.matcher(name).matches()) {
-      throw new ConfigException(
-          item.path() + ".name: \"" + name + "\" (expected: letters, digits and . _ : / -, at most 128)");
+    /** Parses and validates a config document; {@code source} names it in errors. */
+    public GatewayConfig parse(byte[] document, String source) {
+        JsonNode root;
+        try {
+            root = YAML.readTree(document);
+        } catch (JacksonException e) {
+            throw new ConfigException(source
+                    + ": not valid YAML at line "
+                    + e.getLocation().getLineNr()
+                    + ", column "
+                    + e.getLocation().getColumnNr()
+                    + " ("
+                    + e.getOriginalMessage()
+                    + ")");
+        } catch (IOException e) {
+            throw new ConfigException(source + ": cannot be read (" + e.getMessage() + ")");
+        }
+        if (root == null || root.isMissingNode() || root.isNull()) {
+            root = YAML.createObjectNode();
+        }
+        if (!root.isObject()) {
+            throw new ConfigException(source + ": the document must be a mapping of top-level keys");
+        }
+        new EnvExpander(env).expand(root, "");
+        applyEnvOverrides((ObjectNode) root);
+        return read(new ConfigNode(root, ""));
     }
-    return name;
-  }
+
+    private void applyEnvOverrides(ObjectNode root) {
+        ObjectNode node = root.get("node") instanceof ObjectNode n ? n : root.putObject("node");
+        ObjectNode values = YAML.createObjectNode();
+        ENV_OVERRIDES.forEach((variable, key) -> {
+            String value = env.apply(variable);
+            if (value != null && !value.isBlank()) {
+                values.put(variable, value);
+            }
+        });
+        // Read each override under its own name so an error names the variable, not the key.
+        ConfigNode overrides = new ConfigNode(values, "");
+        overrides.integer("GATEHOUSE_HTTP_PORT", 0, 0, 65535);
+        overrides.integer("GATEHOUSE_ADMIN_PORT", 0, 0, 65535);
+        values.fields().forEachRemaining(e -> node.set(ENV_OVERRIDES.get(e.getKey()), e.getValue()));
+    }
+
+    private GatewayConfig read(ConfigNode root) {
+        root.allowOnly(TOP_LEVEL);
+        for (String key : NOT_YET_SUPPORTED) {
+            if (root.has(key)) {
+                throw new ConfigException(key + ": not supported by this version of Gatehouse yet (remove the key; see"
+                        + " docs/configuration.md)");
+            }
+        }
+        NodeConfig node = readNode(root.object("node"));
+        List<ProviderConfig> providers = readProviders(root.objects("providers"));
+        List<ModelConfig> models = readModels(root.objects("models"), providers);
+        return new GatewayConfig(node, providers, models);
+    }
+
+    private NodeConfig readNode(ConfigNode node) {
+        node.allowOnly(Set.of(
+                "name",
+                "bind_address",
+                "http_port",
+                "admin_port",
+                "max_request_bytes",
+                "shutdown_grace",
+                "data_dir",
+                "upstream"));
+        String bindAddress = node.string("bind_address", "127.0.0.1");
+        requireLoopbackWithoutAuth(bindAddress, node.path() + ".bind_address");
+        int httpPort = (int) node.integer("http_port", 8080, 0, 65535);
+        int adminPort = (int) node.integer("admin_port", 8081, 0, 65535);
+        if (httpPort == adminPort && httpPort != 0) {
+            throw new ConfigException(
+                    "node.admin_port: " + adminPort + " (expected: a port other than node.http_port)");
+        }
+        ConfigNode upstream = node.optionalObject("upstream");
+        NodeConfig.UpstreamConfig upstreamConfig = new NodeConfig.UpstreamConfig(Duration.ofSeconds(5), 256);
+        if (upstream != null) {
+            upstream.allowOnly(Set.of("connect_timeout", "max_connections_per_host"));
+            upstreamConfig = new NodeConfig.UpstreamConfig(
+                    upstream.duration(
+                            "connect_timeout", Duration.ofSeconds(5), Duration.ofMillis(1), Duration.ofMinutes(5)),
+                    (int) upstream.integer("max_connections_per_host", 256, 1, 65536));
+        }
+        return new NodeConfig(
+                node.string("name", defaultNodeName()),
+                bindAddress,
+                httpPort,
+                adminPort,
+                node.integer("max_request_bytes", 4L * 1024 * 1024, 1024, 1L << 30),
+                node.duration("shutdown_grace", Duration.ofSeconds(30), Duration.ZERO, Duration.ofHours(1)),
+                Path.of(node.string("data_dir", "./data")),
+                upstreamConfig);
+    }
+
+    /**
+     * Authentication arrives with the auth key; until a node has it, it must not be reachable from
+     * other machines.
+     */
+    private static void requireLoopbackWithoutAuth(String bindAddress, String path) {
+        boolean loopback;
+        try {
+            loopback = InetAddress.getByName(bindAddress).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            throw new ConfigException(
+                    path + ": \"" + bindAddress + "\" (expected: an IP address or resolvable host name)");
+        }
+        if (!loopback) {
+            throw new ConfigException(path
+                    + ": \""
+                    + bindAddress
+                    + "\" would expose the gateway without authentication (expected: a loopback"
+                    + " address such as 127.0.0.1 until auth is configured)");
+        }
+    }
+
+    private static String defaultNodeName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "gatehouse";
+        }
+    }
+
+    private List<ProviderConfig> readProviders(List<ConfigNode> items) {
+        List<ProviderConfig> providers = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (ConfigNode item : items) {
+            String name = name(item);
+            if (!names.add(name)) {
+                throw new ConfigException(item.path() + ".name: \"" + name + "\" is already used by another provider");
+            }
+            String type = item.oneOf("type", ProviderConfig.TYPES);
+            Set<String> keys = new HashSet<>(Set.of("name", "type", "timeouts"));
+            switch (type) {
+                case "mock" ->
+                    keys.addAll(Set.of("latency", "stream_chunks", "chunk_interval", "embedding_dimensions"));
+                case "azure-openai" -> keys.addAll(Set.of("base_url", "api_key", "api_version"));
+                default -> keys.addAll(Set.of("base_url", "api_key"));
+            }
+            item.allowOnly(keys);
+            URI baseUrl = item.optionalHttpUrl("base_url");
+            if (baseUrl == null && type.equals("openai")) {
+                baseUrl = URI.create("https://api.openai.com/v1");
+            }
+            if (baseUrl == null && type.equals("azure-openai")) {
+                throw new ConfigException(item.path()
+                        + ".base_url: missing (expected: the resource URL, e.g. https://my-resource.openai.azure.com)");
+            }
+            String apiKey = item.optionalString("api_key");
+            if (apiKey == null && type.equals("azure-openai")) {
+                throw new ConfigException(item.path() + ".api_key: missing (expected: the resource's API key)");
+            }
+            Duration firstByte = Duration.ofSeconds(60);
+            Duration idle = Duration.ofSeconds(30);
+            ConfigNode timeouts = item.optionalObject("timeouts");
+            if (timeouts != null) {
+                timeouts.allowOnly(Set.of("first_byte", "idle"));
+                firstByte = timeouts.duration("first_byte", firstByte, Duration.ofMillis(1), MAX_TIMEOUT);
+                idle = timeouts.duration("idle", idle, Duration.ofMillis(1), MAX_TIMEOUT);
+            }
+            ProviderConfig.MockConfig mock = null;
+            if (type.equals("mock")) {
+                mock = new ProviderConfig.MockConfig(
+                        item.duration("latency", Duration.ZERO, Duration.ZERO, Duration.ofMinutes(10)),
+                        (int) item.integer("stream_chunks", 8, 1, 10_000),
+                        item.duration("chunk_interval", Duration.ofMillis(20), Duration.ZERO, Duration.ofMinutes(1)),
+                        (int) item.integer("embedding_dimensions", 256, 1, 8192));
+            }
+            providers.add(new ProviderConfig(
+                    name,
+                    type,
+                    baseUrl,
+                    apiKey == null ? null : new Secret(apiKey),
+                    item.optionalString("api_version"),
+                    firstByte,
+                    idle,
+                    mock));
+        }
+        return providers;
+    }
+
+    private static List<ModelConfig> readModels(List<ConfigNode> items, List<ProviderConfig> providers) {
+        Set<String> providerNames = new HashSet<>();
+        providers.forEach(p -> providerNames.add(p.name()));
+        List<ModelConfig> models = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (ConfigNode item : items) {
+            item.allowOnly(Set.of("name", "deployments"));
+            String name = name(item);
+            if (!names.add(name)) {
+                throw new ConfigException(item.path() + ".name: \"" + name + "\" is already used by another model");
+            }
+            List<ConfigNode> deploymentNodes = item.objects("deployments");
+            if (deploymentNodes.isEmpty()) {
+                throw new ConfigException(item.path() + ".deployments: empty (expected: at least one deployment)");
+            }
+            List<ModelConfig.Deployment> deployments = new ArrayList<>();
+            int totalWeight = 0;
+            for (ConfigNode d : deploymentNodes) {
+                d.allowOnly(Set.of("provider", "model", "weight"));
+                String provider = d.string("provider");
+                if (!providerNames.contains(provider)) {
+                    throw new ConfigException(
+                            d.path() + ".provider: \"" + provider + "\" (expected: the name of a configured provider: "
+                                    + String.join(", ", new java.util.TreeSet<>(providerNames)) + ")");
+                }
+                int weight = (int) d.integer("weight", 1, 0, 1_000_000);
+                totalWeight += weight;
+                deployments.add(new ModelConfig.Deployment(provider, d.string("model", name), weight));
+            }
+            if (totalWeight == 0) {
+                throw new ConfigException(
+                        item.path() + ".deployments: every weight is 0 (expected: at least one weight above 0)");
+            }
+            models.add(new ModelConfig(name, deployments));
+        }
+        return models;
+    }
+
+    private static String name(ConfigNode item) {
+        String name = item.string("name");
+        if (!NAME.matcher(name).matches()) {
+            throw new ConfigException(
+                    item.path() + ".name: \"" + name + "\" (expected: letters, digits and . _ : / -, at most 128)");
+        }
+        return name;
+    }
 }

@@ -17,172 +17,175 @@ import org.jspecify.annotations.Nullable;
  * thread-safe; used only while loading.
  */
 final class ConfigNode {
-  private final JsonNode node;
-  private final String path;
+    private final JsonNode node;
+    private final String path;
 
-  ConfigNode(JsonNode node, String path) {
-    this.node = node;
-    this.path = path;
-  }
+    ConfigNode(JsonNode node, String path) {
+        this.node = node;
+        this.path = path;
+    }
 
-  String path() {
-    return path;
-  }
+    String path() {
+        return path;
+    }
 
-  private String at(String key) {
-    return path.isEmpty() ? key : path + "." + key;
-  }
+    private String at(String key) {
+        return path.isEmpty() ? key : path + "." + key;
+    }
 
-  /** Fails on any key not in {@code allowed}, naming the ones that are. */
-  ConfigNode allowOnly(Set<String> allowed) {
-    Iterator<String> names = node.fieldNames();
-    while (names.hasNext()) {
-      String name = names.next();
-      if (!allowed.contains(name)) {
-        throw new ConfigException(
-            at(name) + ": unknown key (expected one of: " + String.join(", ", new TreeSet<>(allowed)) + ")");
-      }
+    /** Fails on any key not in {@code allowed}, naming the ones that are. */
+    ConfigNode allowOnly(Set<String> allowed) {
+        Iterator<String> names = node.fieldNames();
+        while (names.hasNext()) {
+            String name = names.next();
+            if (!allowed.contains(name)) {
+                throw new ConfigException(at(name) + ": unknown key (expected one of: "
+                        + String.join(", ", new TreeSet<>(allowed)) + ")");
+            }
+        }
+        return this;
     }
-    return this;
-  }
 
-  boolean has(String key) {
-    JsonNode value = node.get(key);
-    return value != null && !value.isNull();
-  }
+    boolean has(String key) {
+        JsonNode value = node.get(key);
+        return value != null && !value.isNull();
+    }
 
-  String string(String key) {
-    String value = optionalString(key);
-    if (value == null) {
-      throw new ConfigException(at(key) + ": missing (expected: a non-empty string)");
+    String string(String key) {
+        String value = optionalString(key);
+        if (value == null) {
+            throw new ConfigException(at(key) + ": missing (expected: a non-empty string)");
+        }
+        return value;
     }
-    return value;
-  }
 
-  @Nullable String optionalString(String key) {
-    JsonNode value = node.get(key);
-    if (value == null || value.isNull()) {
-      return null;
+    @Nullable
+    String optionalString(String key) {
+        JsonNode value = node.get(key);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isValueNode() || value.isBoolean()) {
+            throw new ConfigException(at(key) + ": " + value + " (expected: a string)");
+        }
+        String text = value.asText();
+        if (text.isBlank()) {
+            throw new ConfigException(at(key) + ": empty (expected: a non-empty string)");
+        }
+        return text;
     }
-    if (!value.isValueNode() || value.isBoolean()) {
-      throw new ConfigException(at(key) + ": " + value + " (expected: a string)");
-    }
-    String text = value.asText();
-    if (text.isBlank()) {
-      throw new ConfigException(at(key) + ": empty (expected: a non-empty string)");
-    }
-    return text;
-  }
 
-  String string(String key, String fallback) {
-    String value = optionalString(key);
-    return value == null ? fallback : value;
-  }
+    String string(String key, String fallback) {
+        String value = optionalString(key);
+        return value == null ? fallback : value;
+    }
 
-  String oneOf(String key, List<String> allowed) {
-    String value = string(key);
-    if (!allowed.contains(value)) {
-      throw new ConfigException(
-          at(key) + ": \"" + value + "\" (expected: one of " + String.join(", ", allowed) + ")");
+    String oneOf(String key, List<String> allowed) {
+        String value = string(key);
+        if (!allowed.contains(value)) {
+            throw new ConfigException(
+                    at(key) + ": \"" + value + "\" (expected: one of " + String.join(", ", allowed) + ")");
+        }
+        return value;
     }
-    return value;
-  }
 
-  long integer(String key, long fallback, long min, long max) {
-    JsonNode value = node.get(key);
-    if (value == null || value.isNull()) {
-      return fallback;
+    long integer(String key, long fallback, long min, long max) {
+        JsonNode value = node.get(key);
+        if (value == null || value.isNull()) {
+            return fallback;
+        }
+        long parsed;
+        if (value.isIntegralNumber() && value.canConvertToLong()) {
+            parsed = value.asLong();
+        } else if (value.isTextual() && value.asText().matches("-?\\d{1,18}")) {
+            parsed = Long.parseLong(value.asText());
+        } else {
+            throw new ConfigException(at(key) + ": " + value + " (expected: an integer in " + min + ".." + max + ")");
+        }
+        if (parsed < min || parsed > max) {
+            throw new ConfigException(at(key) + ": " + parsed + " (expected: " + min + ".." + max + ")");
+        }
+        return parsed;
     }
-    long parsed;
-    if (value.isIntegralNumber() && value.canConvertToLong()) {
-      parsed = value.asLong();
-    } else if (value.isTextual() && value.asText().matches("-?\\d{1,18}")) {
-      parsed = Long.parseLong(value.asText());
-    } else {
-      throw new ConfigException(at(key) + ": " + value + " (expected: an integer in " + min + ".." + max + ")");
-    }
-    if (parsed < min || parsed > max) {
-      throw new ConfigException(at(key) + ": " + parsed + " (expected: " + min + ".." + max + ")");
-    }
-    return parsed;
-  }
 
-  Duration duration(String key, Duration fallback, Duration min, Duration max) {
-    JsonNode value = node.get(key);
-    if (value == null || value.isNull()) {
-      return fallback;
+    Duration duration(String key, Duration fallback, Duration min, Duration max) {
+        JsonNode value = node.get(key);
+        if (value == null || value.isNull()) {
+            return fallback;
+        }
+        Duration parsed = Durations.parse(value.asText(), at(key));
+        if (parsed.compareTo(min) < 0 || parsed.compareTo(max) > 0) {
+            throw new ConfigException(at(key) + ": " + value.asText() + " (expected: between " + Durations.format(min)
+                    + " and " + Durations.format(max) + ")");
+        }
+        return parsed;
     }
-    Duration parsed = Durations.parse(value.asText(), at(key));
-    if (parsed.compareTo(min) < 0 || parsed.compareTo(max) > 0) {
-      throw new ConfigException(
-          at(key) + ": " + value.asText() + " (expected: between " + Durations.format(min) + " and " + Durations.format(max) + ")");
-    }
-    return parsed;
-  }
 
-  @Nullable URI optionalHttpUrl(String key) {
-    String value = optionalString(key);
-    if (value == null) {
-      return null;
+    @Nullable
+    URI optionalHttpUrl(String key) {
+        String value = optionalString(key);
+        if (value == null) {
+            return null;
+        }
+        try {
+            URI uri = new URI(value);
+            if ((!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) || uri.getHost() == null) {
+                throw new URISyntaxException(value, "not an absolute http(s) URL");
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            throw new ConfigException(at(key) + ": \"" + value + "\" (expected: an http:// or https:// URL)");
+        }
     }
-    try {
-      URI uri = new URI(value);
-      if ((!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) || uri.getHost() == null) {
-        throw new URISyntaxException(value, "not an absolute http(s) URL");
-      }
-      return uri;
-    } catch (URISyntaxException e) {
-      throw new ConfigException(at(key) + ": \"" + value + "\" (expected: an http:// or https:// URL)");
-    }
-  }
 
-  @Nullable ConfigNode optionalObject(String key) {
-    JsonNode value = node.get(key);
-    if (value == null || value.isNull()) {
-      return null;
+    @Nullable
+    ConfigNode optionalObject(String key) {
+        JsonNode value = node.get(key);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isObject()) {
+            throw new ConfigException(at(key) + ": " + kind(value) + " (expected: a mapping)");
+        }
+        return new ConfigNode(value, at(key));
     }
-    if (!value.isObject()) {
-      throw new ConfigException(at(key) + ": " + kind(value) + " (expected: a mapping)");
-    }
-    return new ConfigNode(value, at(key));
-  }
 
-  ConfigNode object(String key) {
-    ConfigNode value = optionalObject(key);
-    if (value == null) {
-      throw new ConfigException(at(key) + ": missing (expected: a mapping)");
+    ConfigNode object(String key) {
+        ConfigNode value = optionalObject(key);
+        if (value == null) {
+            throw new ConfigException(at(key) + ": missing (expected: a mapping)");
+        }
+        return value;
     }
-    return value;
-  }
 
-  /** The mappings of a list; an absent key is an empty list. */
-  List<ConfigNode> objects(String key) {
-    JsonNode value = node.get(key);
-    List<ConfigNode> items = new ArrayList<>();
-    if (value == null || value.isNull()) {
-      return items;
+    /** The mappings of a list; an absent key is an empty list. */
+    List<ConfigNode> objects(String key) {
+        JsonNode value = node.get(key);
+        List<ConfigNode> items = new ArrayList<>();
+        if (value == null || value.isNull()) {
+            return items;
+        }
+        if (!value.isArray()) {
+            throw new ConfigException(at(key) + ": " + kind(value) + " (expected: a list)");
+        }
+        for (int i = 0; i < value.size(); i++) {
+            JsonNode item = value.get(i);
+            String itemPath = at(key) + "[" + i + "]";
+            if (!item.isObject()) {
+                throw new ConfigException(itemPath + ": " + kind(item) + " (expected: a mapping)");
+            }
+            items.add(new ConfigNode(item, itemPath));
+        }
+        return items;
     }
-    if (!value.isArray()) {
-      throw new ConfigException(at(key) + ": " + kind(value) + " (expected: a list)");
-    }
-    for (int i = 0; i < value.size(); i++) {
-      JsonNode item = value.get(i);
-      String itemPath = at(key) + "[" + i + "]";
-      if (!item.isObject()) {
-        throw new ConfigException(itemPath + ": " + kind(item) + " (expected: a mapping)");
-      }
-      items.add(new ConfigNode(item, itemPath));
-    }
-    return items;
-  }
 
-  private static String kind(JsonNode value) {
-    if (value.isArray()) {
-      return "a list";
+    private static String kind(JsonNode value) {
+        if (value.isArray()) {
+            return "a list";
+        }
+        if (value.isObject()) {
+            return "a mapping";
+        }
+        return value.toString();
     }
-    if (value.isObject()) {
-      return "a mapping";
-    }
-    return value.toString();
-  }
 }

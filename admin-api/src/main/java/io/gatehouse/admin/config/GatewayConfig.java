@@ -8,12 +8,11 @@ import java.util.List;
  * A complete, validated gateway configuration: what one config file (or the embedded default)
  * declares. Immutable; a change is a new instance swapped whole.
  */
-public record GatewayConfig(
-    NodeConfig node, List<ProviderConfig> providers, List<ModelConfig> models) {
+public record GatewayConfig(NodeConfig node, List<ProviderConfig> providers, List<ModelConfig> models) {
 
-  public GatewayConfig {
-    requireNonNull(node, "node");
-    providers = List.copyOf(providers);
-    models = List.copyOf(models);
-  }
+    public GatewayConfig {
+        requireNonNull(node, "node");
+        providers = List.copyOf(providers);
+        models = List.copyOf(models);
+    }
 }

@@ -10,19 +10,19 @@ import java.util.List;
  */
 public record ModelConfig(String name, List<Deployment> deployments) {
 
-  public ModelConfig {
-    requireNonNull(name, "name");
-    deployments = List.copyOf(deployments);
-  }
-
-  /**
-   * One deployment of a model: a provider and the provider's own model name, with a weight for
-   * weighted choice. Immutable.
-   */
-  public record Deployment(String provider, String model, int weight) {
-    public Deployment {
-      requireNonNull(provider, "provider");
-      requireNonNull(model, "model");
+    public ModelConfig {
+        requireNonNull(name, "name");
+        deployments = List.copyOf(deployments);
     }
-  }
+
+    /**
+     * One deployment of a model: a provider and the provider's own model name, with a weight for
+     * weighted choice. Immutable.
+     */
+    public record Deployment(String provider, String model, int weight) {
+        public Deployment {
+            requireNonNull(provider, "provider");
+            requireNonNull(model, "model");
+        }
+    }
 }

@@ -18,32 +18,32 @@ import java.time.Duration;
  * @param upstream settings of the shared upstream HTTP client
  */
 public record NodeConfig(
-    String name,
-    String bindAddress,
-    int httpPort,
-    int adminPort,
-    long maxRequestBytes,
-    Duration shutdownGrace,
-    Path dataDir,
-    UpstreamConfig upstream) {
+        String name,
+        String bindAddress,
+        int httpPort,
+        int adminPort,
+        long maxRequestBytes,
+        Duration shutdownGrace,
+        Path dataDir,
+        UpstreamConfig upstream) {
 
-  public NodeConfig {
-    requireNonNull(name, "name");
-    requireNonNull(bindAddress, "bindAddress");
-    requireNonNull(shutdownGrace, "shutdownGrace");
-    requireNonNull(dataDir, "dataDir");
-    requireNonNull(upstream, "upstream");
-  }
-
-  /**
-   * The shared upstream HTTP client (the {@code node.upstream} key). Immutable.
-   *
-   * @param connectTimeout how long a connect (and TLS handshake) may take
-   * @param maxConnectionsPerHost pooled connections per upstream host
-   */
-  public record UpstreamConfig(Duration connectTimeout, int maxConnectionsPerHost) {
-    public UpstreamConfig {
-      requireNonNull(connectTimeout, "connectTimeout");
+    public NodeConfig {
+        requireNonNull(name, "name");
+        requireNonNull(bindAddress, "bindAddress");
+        requireNonNull(shutdownGrace, "shutdownGrace");
+        requireNonNull(dataDir, "dataDir");
+        requireNonNull(upstream, "upstream");
     }
-  }
+
+    /**
+     * The shared upstream HTTP client (the {@code node.upstream} key). Immutable.
+     *
+     * @param connectTimeout how long a connect (and TLS handshake) may take
+     * @param maxConnectionsPerHost pooled connections per upstream host
+     */
+    public record UpstreamConfig(Duration connectTimeout, int maxConnectionsPerHost) {
+        public UpstreamConfig {
+            requireNonNull(connectTimeout, "connectTimeout");
+        }
+    }
 }

@@ -19,38 +19,37 @@ import org.jspecify.annotations.Nullable;
  * @param mock the mock provider's behaviour (only for {@code mock})
  */
 public record ProviderConfig(
-    String name,
-    String type,
-    @Nullable URI baseUrl,
-    @Nullable Secret apiKey,
-    @Nullable String apiVersion,
-    Duration firstByteTimeout,
-    Duration idleTimeout,
-    @Nullable MockConfig mock) {
+        String name,
+        String type,
+        @Nullable URI baseUrl,
+        @Nullable Secret apiKey,
+        @Nullable String apiVersion,
+        Duration firstByteTimeout,
+        Duration idleTimeout,
+        @Nullable MockConfig mock) {
 
-  /** Provider types this version serves. */
-  public static final java.util.List<String> TYPES = java.util.List.of("openai", "azure-openai", "mock");
+    /** Provider types this version serves. */
+    public static final java.util.List<String> TYPES = java.util.List.of("openai", "azure-openai", "mock");
 
-  public ProviderConfig {
-    requireNonNull(name, "name");
-    requireNonNull(type, "type");
-    requireNonNull(firstByteTimeout, "firstByteTimeout");
-    requireNonNull(idleTimeout, "idleTimeout");
-  }
-
-  /**
-   * The mock provider's behaviour. Immutable.
-   *
-   * @param latency delay before the answer or first stream chunk
-   * @param streamChunks content chunks per streamed answer
-   * @param chunkInterval delay between stream chunks
-   * @param embeddingDimensions default embedding vector size
-   */
-  public record MockConfig(
-      Duration latency, int streamChunks, Duration chunkInterval, int embeddingDimensions) {
-    public MockConfig {
-      requireNonNull(latency, "latency");
-      requireNonNull(chunkInterval, "chunkInterval");
+    public ProviderConfig {
+        requireNonNull(name, "name");
+        requireNonNull(type, "type");
+        requireNonNull(firstByteTimeout, "firstByteTimeout");
+        requireNonNull(idleTimeout, "idleTimeout");
     }
-  }
+
+    /**
+     * The mock provider's behaviour. Immutable.
+     *
+     * @param latency delay before the answer or first stream chunk
+     * @param streamChunks content chunks per streamed answer
+     * @param chunkInterval delay between stream chunks
+     * @param embeddingDimensions default embedding vector size
+     */
+    public record MockConfig(Duration latency, int streamChunks, Duration chunkInterval, int embeddingDimensions) {
+        public MockConfig {
+            requireNonNull(latency, "latency");
+            requireNonNull(chunkInterval, "chunkInterval");
+        }
+    }
 }

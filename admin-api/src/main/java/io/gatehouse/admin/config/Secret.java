@@ -7,29 +7,29 @@ import static java.util.Objects.requireNonNull;
  * or an error by accident; only {@link #reveal()} gives the value, to the code that sends it.
  */
 public final class Secret {
-  private final String value;
+    private final String value;
 
-  public Secret(String value) {
-    this.value = requireNonNull(value, "value");
-  }
+    public Secret(String value) {
+        this.value = requireNonNull(value, "value");
+    }
 
-  /** The secret value, for the credential step that sends it upstream and nothing else. */
-  public String reveal() {
-    return value;
-  }
+    /** The secret value, for the credential step that sends it upstream and nothing else. */
+    public String reveal() {
+        return value;
+    }
 
-  @Override
-  public String toString() {
-    return "****";
-  }
+    @Override
+    public String toString() {
+        return "****";
+    }
 
-  @Override
-  public boolean equals(Object other) {
-    return other instanceof Secret s && s.value.equals(value);
-  }
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof Secret s && s.value.equals(value);
+    }
 
-  @Override
-  public int hashCode() {
-    return value.hashCode();
-  }
+    @Override
+    public int hashCode() {
+        return value.hashCode();
+    }
 }

@@ -16,65 +16,64 @@ import java.util.List;
  * error} event fails it. Not thread-safe.
  */
 final class OpenAiStreamTranslator implements StreamTranslator {
-  private static final int MAX_EVENT_BYTES = 4 * 1024 * 1024;
+    private static final int MAX_EVENT_BYTES = 4 * 1024 * 1024;
 
-  private final boolean clientWantsUsage;
-  private final SseDecoder decoder = new SseDecoder(MAX_EVENT_BYTES);
-  private Usage usage = Usage.NONE;
-  private boolean done;
-  private boolean sawFinishReason;
+    private final boolean clientWantsUsage;
+    private final SseDecoder decoder = new SseDecoder(MAX_EVENT_BYTES);
+    private Usage usage = Usage.NONE;
+    private boolean done;
+    private boolean sawFinishReason;
 
-  OpenAiStreamTranslator(boolean clientWantsUsage) {
-    this.clientWantsUsage = clientWantsUsage;
-  }
+    OpenAiStreamTranslator(boolean clientWantsUsage) {
+        this.clientWantsUsage = clientWantsUsage;
+    }
 
-  @Override
-  public void feed(ByteBuffer content, List<byte[]> out) {
-    decoder.feed(content, event -> onEvent(event, out));
-  }
+    @Override
+    public void feed(ByteBuffer content, List<byte[]> out) {
+        decoder.feed(content, event -> onEvent(event, out));
+    }
 
-  private void onEvent(SseEvent event, List<byte[]> out) {
-    String data = event.data();
-    if (done) {
-      return;
-    }
-    if (data.equals("[DONE]")) {
-      done = true;
-      return;
-    }
-    byte[] bytes = data.getBytes(StandardCharsets.UTF_8);
-    JsonNode chunk = OpenAiTranslator.readObject(bytes);
-    if (chunk.has("error")) {
-      throw new ApiException(
-          OpenAiErrors.fromErrorObject(chunk.get("error"), 502, "the provider"));
-    }
-    JsonNode usageNode = chunk.get("usage");
-    boolean hasUsage = usageNode != null && usageNode.isObject();
-    if (hasUsage) {
-      usage = OpenAiTranslator.usageOf(usageNode);
-    }
-    JsonNode choices = chunk.get("choices");
-    boolean noChoices = choices == null || (choices.isArray() && choices.isEmpty());
-    if (!noChoices) {
-      for (JsonNode choice : choices) {
-        if (!choice.path("finish_reason").isNull() && choice.has("finish_reason")) {
-          sawFinishReason = true;
+    private void onEvent(SseEvent event, List<byte[]> out) {
+        String data = event.data();
+        if (done) {
+            return;
         }
-      }
+        if (data.equals("[DONE]")) {
+            done = true;
+            return;
+        }
+        byte[] bytes = data.getBytes(StandardCharsets.UTF_8);
+        JsonNode chunk = OpenAiTranslator.readObject(bytes);
+        if (chunk.has("error")) {
+            throw new ApiException(OpenAiErrors.fromErrorObject(chunk.get("error"), 502, "the provider"));
+        }
+        JsonNode usageNode = chunk.get("usage");
+        boolean hasUsage = usageNode != null && usageNode.isObject();
+        if (hasUsage) {
+            usage = OpenAiTranslator.usageOf(usageNode);
+        }
+        JsonNode choices = chunk.get("choices");
+        boolean noChoices = choices == null || (choices.isArray() && choices.isEmpty());
+        if (!noChoices) {
+            for (JsonNode choice : choices) {
+                if (!choice.path("finish_reason").isNull() && choice.has("finish_reason")) {
+                    sawFinishReason = true;
+                }
+            }
+        }
+        if (hasUsage && noChoices && !clientWantsUsage) {
+            return;
+        }
+        out.add(bytes);
     }
-    if (hasUsage && noChoices && !clientWantsUsage) {
-      return;
+
+    @Override
+    public boolean finished() {
+        return done || sawFinishReason;
     }
-    out.add(bytes);
-  }
 
-  @Override
-  public boolean finished() {
-    return done || sawFinishReason;
-  }
-
-  @Override
-  public Usage usage() {
-    return usage;
-  }
+    @Override
+    public Usage usage() {
+        return usage;
+    }
 }

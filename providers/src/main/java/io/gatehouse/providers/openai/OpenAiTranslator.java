@@ -22,86 +22,87 @@ import org.jspecify.annotations.Nullable;
  */
 public final class OpenAiTranslator implements ChatTranslator, EmbeddingTranslator {
 
-  /**
-   * @param modelInBody false for upstreams that name the model in the URL and reject it in the body
-   *     (Azure OpenAI's per-deployment API)
-   */
-  public OpenAiTranslator(boolean modelInBody) {
-    this.modelInBody = modelInBody;
-  }
-
-  private final boolean modelInBody;
-
-  @Override
-  public byte[] requestBody(ChatRequest request, String upstreamModel) {
-    ObjectNode body = request.body().deepCopy();
-    setModel(body, upstreamModel);
-    if (request.stream()) {
-      body.withObject("stream_options").put("include_usage", true);
+    /**
+     * @param modelInBody false for upstreams that name the model in the URL and reject it in the body
+     *     (Azure OpenAI's per-deployment API)
+     */
+    public OpenAiTranslator(boolean modelInBody) {
+        this.modelInBody = modelInBody;
     }
-    return write(body);
-  }
 
-  @Override
-  public Translated response(byte[] upstreamBody, ChatRequest request) {
-    return new Translated(upstreamBody, usageOf(readObject(upstreamBody).get("usage")));
-  }
+    private final boolean modelInBody;
 
-  @Override
-  public StreamTranslator stream(ChatRequest request) {
-    return new OpenAiStreamTranslator(request.includeUsage());
-  }
-
-  @Override
-  public ApiError error(int status, byte[] upstreamBody, String provider) {
-    return OpenAiErrors.map(status, upstreamBody, provider);
-  }
-
-  @Override
-  public byte[] requestBody(EmbeddingRequest request, String upstreamModel) {
-    ObjectNode body = request.body().deepCopy();
-    setModel(body, upstreamModel);
-    return write(body);
-  }
-
-  @Override
-  public Translated response(byte[] upstreamBody, EmbeddingRequest request) {
-    return new Translated(upstreamBody, usageOf(readObject(upstreamBody).get("usage")));
-  }
-
-  private void setModel(ObjectNode body, String upstreamModel) {
-    if (modelInBody) {
-      body.put("model", upstreamModel);
-    } else {
-      body.remove("model");
+    @Override
+    public byte[] requestBody(ChatRequest request, String upstreamModel) {
+        ObjectNode body = request.body().deepCopy();
+        setModel(body, upstreamModel);
+        if (request.stream()) {
+            body.withObject("stream_options").put("include_usage", true);
+        }
+        return write(body);
     }
-  }
 
-  static Usage usageOf(@Nullable JsonNode usage) {
-    if (usage == null || !usage.isObject()) {
-      return Usage.NONE;
+    @Override
+    public Translated response(byte[] upstreamBody, ChatRequest request) {
+        return new Translated(upstreamBody, usageOf(readObject(upstreamBody).get("usage")));
     }
-    return new Usage(
-        usage.path("prompt_tokens").asLong(0), usage.path("completion_tokens").asLong(0));
-  }
 
-  static JsonNode readObject(byte[] body) {
-    try {
-      JsonNode node = Json.MAPPER.readTree(body);
-      if (node != null && node.isObject()) {
-        return node;
-      }
-    } catch (IOException e) {
-      // fall through to the error below
+    @Override
+    public StreamTranslator stream(ChatRequest request) {
+        return new OpenAiStreamTranslator(request.includeUsage());
     }
-    throw new ApiException(ApiError.upstreamFailed("The provider sent a response that is not JSON."));
-  }
 
-  private static byte[] write(ObjectNode body) {
-    try {
-      return Json.MAPPER.writeValueAsBytes(body);
-    } catch (IOException e) {
-      throw new IllegalStateException("could not serialise a request body", e);
+    @Override
+    public ApiError error(int status, byte[] upstreamBody, String provider) {
+        return OpenAiErrors.map(status, upstreamBody, provider);
     }
-  }
+
+    @Override
+    public byte[] requestBody(EmbeddingRequest request, String upstreamModel) {
+        ObjectNode body = request.body().deepCopy();
+        setModel(body, upstreamModel);
+        return write(body);
+    }
+
+    @Override
+    public Translated response(byte[] upstreamBody, EmbeddingRequest request) {
+        return new Translated(upstreamBody, usageOf(readObject(upstreamBody).get("usage")));
+    }
+
+    private void setModel(ObjectNode body, String upstreamModel) {
+        if (modelInBody) {
+            body.put("model", upstreamModel);
+        } else {
+            body.remove("model");
+        }
+    }
+
+    static Usage usageOf(@Nullable JsonNode usage) {
+        if (usage == null || !usage.isObject()) {
+            return Usage.NONE;
+        }
+        return new Usage(
+                usage.path("prompt_tokens").asLong(0),
+                usage.path("completion_tokens").asLong(0));
+    }
+
+    static JsonNode readObject(byte[] body) {
+        try {
+            JsonNode node = Json.MAPPER.readTree(body);
+            if (node != null && node.isObject()) {
+                return node;
+            }
+        } catch (IOException e) {
+            // fall through to the error below
+        }
+        throw new ApiException(ApiError.upstreamFailed("The provider sent a response that is not JSON."));
+    }
+
+    private static byte[] write(ObjectNode body) {
+        try {
+            return Json.MAPPER.writeValueAsBytes(body);
+        } catch (IOException e) {
+            throw new IllegalStateException("could not serialise a request body", e);
+        }
+    }
 }

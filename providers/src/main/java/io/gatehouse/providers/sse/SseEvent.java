@@ -7,8 +7,8 @@ import static java.util.Objects.requireNonNull;
  * {@code data:} lines joined with newlines. Immutable.
  */
 public record SseEvent(String event, String data) {
-  public SseEvent {
-    requireNonNull(event, "event");
-    requireNonNull(data, "data");
-  }
+    public SseEvent {
+        requireNonNull(event, "event");
+        requireNonNull(data, "data");
+    }
 }

@@ -15,75 +15,75 @@ import io.gatehouse.providers.ChatRequest;
  * and settles with the provider's own figures. Thread-safe.
  */
 public final class TokenCounter {
-  private static final int TOKENS_PER_MESSAGE = 3;
-  private static final int TOKENS_PER_REPLY = 3;
-  private static final int TOKENS_PER_IMAGE = 85;
+    private static final int TOKENS_PER_MESSAGE = 3;
+    private static final int TOKENS_PER_REPLY = 3;
+    private static final int TOKENS_PER_IMAGE = 85;
 
-  private final Encoding encoding;
+    private final Encoding encoding;
 
-  private TokenCounter(Encoding encoding) {
-    this.encoding = encoding;
-  }
-
-  /** A counter using {@code o200k_base}. */
-  public static TokenCounter o200k() {
-    return new TokenCounter(Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.O200K_BASE));
-  }
-
-  /** Tokens in {@code text}. */
-  public int count(String text) {
-    return encoding.countTokensOrdinary(text);
-  }
-
-  /** Token ids of {@code text}. */
-  public IntArrayList encode(String text) {
-    return encoding.encodeOrdinary(text);
-  }
-
-  /** The text of {@code tokens}. */
-  public String decode(IntArrayList tokens) {
-    return encoding.decode(tokens);
-  }
-
-  /** The prompt tokens of a chat request, as OpenAI would bill them. */
-  public int countPrompt(ChatRequest request) {
-    int total = TOKENS_PER_REPLY;
-    for (JsonNode message : request.body().get("messages")) {
-      total += TOKENS_PER_MESSAGE;
-      total += count(message.path("role").asText(""));
-      JsonNode name = message.get("name");
-      if (name != null && name.isTextual()) {
-        total += count(name.asText()) + 1;
-      }
-      total += countContent(message.get("content"));
-      JsonNode toolCalls = message.get("tool_calls");
-      if (toolCalls != null && toolCalls.isArray()) {
-        total += count(toolCalls.toString());
-      }
+    private TokenCounter(Encoding encoding) {
+        this.encoding = encoding;
     }
-    JsonNode tools = request.body().get("tools");
-    if (tools != null && tools.isArray()) {
-      total += count(tools.toString());
-    }
-    return total;
-  }
 
-  private int countContent(JsonNode content) {
-    if (content == null || content.isNull()) {
-      return 0;
+    /** A counter using {@code o200k_base}. */
+    public static TokenCounter o200k() {
+        return new TokenCounter(Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.O200K_BASE));
     }
-    if (content.isTextual()) {
-      return count(content.asText());
+
+    /** Tokens in {@code text}. */
+    public int count(String text) {
+        return encoding.countTokensOrdinary(text);
     }
-    int total = 0;
-    for (JsonNode part : content) {
-      String type = part.path("type").asText("");
-      if (type.equals("text")) {
-        total += count(part.path("text").asText(""));
-      } else if (type.equals("image_url") || type.equals("image")) {
-        total += TOKENS_PER_IMAGE;
-      }
+
+    /** Token ids of {@code text}. */
+    public IntArrayList encode(String text) {
+        return encoding.encodeOrdinary(text);
     }
-    return total;
-  }
+
+    /** The text of {@code tokens}. */
+    public String decode(IntArrayList tokens) {
+        return encoding.decode(tokens);
+    }
+
+    /** The prompt tokens of a chat request, as OpenAI would bill them. */
+    public int countPrompt(ChatRequest request) {
+        int total = TOKENS_PER_REPLY;
+        for (JsonNode message : request.body().get("messages")) {
+            total += TOKENS_PER_MESSAGE;
+            total += count(message.path("role").asText(""));
+            JsonNode name = message.get("name");
+            if (name != null && name.isTextual()) {
+                total += count(name.asText()) + 1;
+            }
+            total += countContent(message.get("content"));
+            JsonNode toolCalls = message.get("tool_calls");
+            if (toolCalls != null && toolCalls.isArray()) {
+                total += count(toolCalls.toString());
+            }
+        }
+        JsonNode tools = request.body().get("tools");
+        if (tools != null && tools.isArray()) {
+            total += count(tools.toString());
+        }
+        return total;
+    }
+
+    private int countContent(JsonNode content) {
+        if (content == null || content.isNull()) {
+            return 0;
+        }
+        if (content.isTextual()) {
+            return count(content.asText());
+        }
+        int total = 0;
+        for (JsonNode part : content) {
+            String type = part.path("type").asText("");
+            if (type.equals("text")) {
+                total += count(part.path("text").asText(""));
+            } else if (type.equals("image_url") || type.equals("image")) {
+                total += TOKENS_PER_IMAGE;
+            }
+        }
+        return total;
+    }
 }

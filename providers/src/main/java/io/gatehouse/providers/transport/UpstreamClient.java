@@ -37,205 +37,196 @@ import org.slf4j.LoggerFactory;
  * (see docs/decisions/0001-upstream-http-client.md). Thread-safe.
  */
 public final class UpstreamClient implements AutoCloseable {
-  private static final Logger log = LoggerFactory.getLogger(UpstreamClient.class);
+    private static final Logger log = LoggerFactory.getLogger(UpstreamClient.class);
 
-  private final HttpClient http;
-  private final Scheduler scheduler;
+    private final HttpClient http;
+    private final Scheduler scheduler;
 
-  /**
-   * Settings of the shared client.
-   *
-   * @param connectTimeout how long a TCP (and TLS) connect may take
-   * @param maxConnectionsPerHost connections kept per upstream scheme, host and port
-   * @param maxQueuedPerHost requests waiting for a connection per upstream before new ones fail
-   */
-  public record Settings(Duration connectTimeout, int maxConnectionsPerHost, int maxQueuedPerHost) {
-    public Settings {
-      requireNonNull(connectTimeout, "connectTimeout");
-      if (maxConnectionsPerHost < 1) {
-        throw new IllegalArgumentException(
-            "maxConnectionsPerHost: " + maxConnectionsPerHost + " (expected: >= 1)");
-      }
-      if (maxQueuedPerHost < 0) {
-        throw new IllegalArgumentException(
-            "maxQueuedPerHost: " + maxQueuedPerHost + " (expected: >= 0)");
-      }
+    /**
+     * Settings of the shared client.
+     *
+     * @param connectTimeout how long a TCP (and TLS) connect may take
+     * @param maxConnectionsPerHost connections kept per upstream scheme, host and port
+     * @param maxQueuedPerHost requests waiting for a connection per upstream before new ones fail
+     */
+    public record Settings(Duration connectTimeout, int maxConnectionsPerHost, int maxQueuedPerHost) {
+        public Settings {
+            requireNonNull(connectTimeout, "connectTimeout");
+            if (maxConnectionsPerHost < 1) {
+                throw new IllegalArgumentException(
+                        "maxConnectionsPerHost: " + maxConnectionsPerHost + " (expected: >= 1)");
+            }
+            if (maxQueuedPerHost < 0) {
+                throw new IllegalArgumentException("maxQueuedPerHost: " + maxQueuedPerHost + " (expected: >= 0)");
+            }
+        }
     }
-  }
 
-  private UpstreamClient(HttpClient http, Scheduler scheduler) {
-    this.http = http;
-    this.scheduler = scheduler;
-  }
-
-  /** Starts a client; close it to release its threads and connections. */
-  public static UpstreamClient start(Settings settings) {
-    requireNonNull(settings, "settings");
-    ClientConnector connector = new ClientConnector();
-    connector.setTCPNoDelay(true);
-    HTTP2Client http2 = new HTTP2Client(connector);
-    HttpClientTransport transport =
-        new HttpClientTransportDynamic(
-            connector,
-            HttpClientConnectionFactory.HTTP11,
-            new ClientConnectionFactoryOverHTTP2.HTTP2(http2));
-    HttpClient http = new HttpClient(transport);
-    QueuedThreadPool threads = new QueuedThreadPool(64, 4);
-    threads.setName("upstream");
-    threads.setDaemon(true);
-    http.setExecutor(threads);
-    ScheduledExecutorScheduler scheduler = new ScheduledExecutorScheduler("upstream-timer", true);
-    http.setScheduler(scheduler);
-    http.setConnectTimeout(settings.connectTimeout().toMillis());
-    http.setMaxConnectionsPerDestination(settings.maxConnectionsPerHost());
-    http.setMaxRequestsQueuedPerDestination(settings.maxQueuedPerHost());
-    http.setFollowRedirects(false);
-    http.setUserAgentField(null);
-    // Upstream compression costs CPU on both ends for small JSON and delays stream events.
-    http.getContentDecoderFactories().clear();
-    try {
-      http.start();
-    } catch (Exception e) {
-      throw new IllegalStateException("could not start the upstream HTTP client", e);
+    private UpstreamClient(HttpClient http, Scheduler scheduler) {
+        this.http = http;
+        this.scheduler = scheduler;
     }
-    return new UpstreamClient(http, scheduler);
-  }
 
-  /**
-   * Sends a request. The listener receives the response as it streams in; the returned call aborts
-   * it.
-   */
-  public Call send(UpstreamRequest request, UpstreamListener listener) {
-    requireNonNull(request, "request");
-    requireNonNull(listener, "listener");
-    Exchange exchange = new Exchange(listener);
-    Request jetty =
-        http.newRequest(request.uri())
-            .method(HttpMethod.POST)
-            .idleTimeout(request.idleTimeout().toMillis(), TimeUnit.MILLISECONDS)
-            .headers(
-                headers -> {
-                  headers.remove(HttpHeader.ACCEPT_ENCODING);
-                  request.headers().forEach(headers::put);
+    /** Starts a client; close it to release its threads and connections. */
+    public static UpstreamClient start(Settings settings) {
+        requireNonNull(settings, "settings");
+        ClientConnector connector = new ClientConnector();
+        connector.setTCPNoDelay(true);
+        HTTP2Client http2 = new HTTP2Client(connector);
+        HttpClientTransport transport = new HttpClientTransportDynamic(
+                connector, HttpClientConnectionFactory.HTTP11, new ClientConnectionFactoryOverHTTP2.HTTP2(http2));
+        HttpClient http = new HttpClient(transport);
+        QueuedThreadPool threads = new QueuedThreadPool(64, 4);
+        threads.setName("upstream");
+        threads.setDaemon(true);
+        http.setExecutor(threads);
+        ScheduledExecutorScheduler scheduler = new ScheduledExecutorScheduler("upstream-timer", true);
+        http.setScheduler(scheduler);
+        http.setConnectTimeout(settings.connectTimeout().toMillis());
+        http.setMaxConnectionsPerDestination(settings.maxConnectionsPerHost());
+        http.setMaxRequestsQueuedPerDestination(settings.maxQueuedPerHost());
+        http.setFollowRedirects(false);
+        http.setUserAgentField(null);
+        // Upstream compression costs CPU on both ends for small JSON and delays stream events.
+        http.getContentDecoderFactories().clear();
+        try {
+            http.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("could not start the upstream HTTP client", e);
+        }
+        return new UpstreamClient(http, scheduler);
+    }
+
+    /**
+     * Sends a request. The listener receives the response as it streams in; the returned call aborts
+     * it.
+     */
+    public Call send(UpstreamRequest request, UpstreamListener listener) {
+        requireNonNull(request, "request");
+        requireNonNull(listener, "listener");
+        Exchange exchange = new Exchange(listener);
+        Request jetty = http.newRequest(request.uri())
+                .method(HttpMethod.POST)
+                .idleTimeout(request.idleTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .headers(headers -> {
+                    headers.remove(HttpHeader.ACCEPT_ENCODING);
+                    request.headers().forEach(headers::put);
                 })
-            .body(new BytesRequestContent("application/json", request.body()));
-    exchange.request = jetty;
-    Scheduler.Task firstByteTimer =
-        scheduler.schedule(
-            () -> exchange.abort(FirstByteTimeout.INSTANCE),
-            request.firstByteTimeout().toMillis(),
-            TimeUnit.MILLISECONDS);
-    jetty
-        .onResponseHeaders(
-            response -> {
-              firstByteTimer.cancel();
-              listener.onHeaders(response.getStatus(), name -> response.getHeaders().get(name));
-            })
-        .onResponseContentAsync(
-            (response, chunk, demander) -> {
-              if (!exchange.ended.get()) {
-                listener.onContent(chunk.getByteBuffer(), demander);
-              }
-            })
-        .send(
-            result -> {
-              firstByteTimer.cancel();
-              if (!exchange.ended.compareAndSet(false, true)) {
-                return;
-              }
-              if (result.isSucceeded()) {
-                listener.onComplete();
-              } else {
-                listener.onFailure(classify(result.getFailure()));
-              }
-            });
-    return exchange::cancel;
-  }
-
-  @Override
-  public void close() {
-    try {
-      http.stop();
-    } catch (Exception e) {
-      log.warn("upstream HTTP client did not stop cleanly", e);
-    }
-  }
-
-  static UpstreamFailure classify(Throwable failure) {
-    Throwable cause = failure;
-    for (Throwable t = failure; t != null; t = t.getCause()) {
-      if (t instanceof FirstByteTimeout
-          || t instanceof ConnectException
-          || t instanceof UnknownHostException
-          || t instanceof UnresolvedAddressException
-          || t instanceof TimeoutException
-          || t instanceof SocketTimeoutException
-          || t instanceof CancellationException) {
-        cause = t;
-        break;
-      }
-    }
-    String detail = cause.getClass().getSimpleName();
-    if (cause instanceof FirstByteTimeout) {
-      return new UpstreamFailure(UpstreamFailure.Kind.FIRST_BYTE_TIMEOUT, detail);
-    }
-    if (cause instanceof CancellationException) {
-      return new UpstreamFailure(UpstreamFailure.Kind.CANCELLED, detail);
-    }
-    if (cause instanceof ConnectException
-        || cause instanceof UnknownHostException
-        || cause instanceof UnresolvedAddressException) {
-      return new UpstreamFailure(UpstreamFailure.Kind.CONNECT_FAILED, detail);
-    }
-    if (cause instanceof SocketTimeoutException
-        || (cause instanceof TimeoutException && String.valueOf(cause.getMessage()).contains("onnect"))) {
-      return new UpstreamFailure(UpstreamFailure.Kind.CONNECT_TIMEOUT, detail);
-    }
-    if (cause instanceof TimeoutException) {
-      return new UpstreamFailure(UpstreamFailure.Kind.IDLE_TIMEOUT, detail);
-    }
-    if (cause instanceof EOFException) {
-      return new UpstreamFailure(UpstreamFailure.Kind.CONNECTION_LOST, detail);
-    }
-    return new UpstreamFailure(UpstreamFailure.Kind.CONNECTION_LOST, detail);
-  }
-
-  /** Marks an abort caused by the first-byte timer. */
-  private static final class FirstByteTimeout extends TimeoutException {
-    static final FirstByteTimeout INSTANCE = new FirstByteTimeout();
-
-    private FirstByteTimeout() {
-      super("no response before the first-byte timeout");
+                .body(new BytesRequestContent("application/json", request.body()));
+        exchange.request = jetty;
+        Scheduler.Task firstByteTimer = scheduler.schedule(
+                () -> exchange.abort(FirstByteTimeout.INSTANCE),
+                request.firstByteTimeout().toMillis(),
+                TimeUnit.MILLISECONDS);
+        jetty.onResponseHeaders(response -> {
+                    firstByteTimer.cancel();
+                    listener.onHeaders(
+                            response.getStatus(), name -> response.getHeaders().get(name));
+                })
+                .onResponseContentAsync((response, chunk, demander) -> {
+                    if (!exchange.ended.get()) {
+                        listener.onContent(chunk.getByteBuffer(), demander);
+                    }
+                })
+                .send(result -> {
+                    firstByteTimer.cancel();
+                    if (!exchange.ended.compareAndSet(false, true)) {
+                        return;
+                    }
+                    if (result.isSucceeded()) {
+                        listener.onComplete();
+                    } else {
+                        listener.onFailure(classify(result.getFailure()));
+                    }
+                });
+        return exchange::cancel;
     }
 
     @Override
-    public synchronized Throwable fillInStackTrace() {
-      return this;
-    }
-  }
-
-  /** One exchange's cancellation state. */
-  private static final class Exchange {
-    final UpstreamListener listener;
-    final AtomicBoolean ended = new AtomicBoolean();
-    volatile Request request;
-
-    Exchange(UpstreamListener listener) {
-      this.listener = listener;
+    public void close() {
+        try {
+            http.stop();
+        } catch (Exception e) {
+            log.warn("upstream HTTP client did not stop cleanly", e);
+        }
     }
 
-    void abort(Throwable reason) {
-      Request r = request;
-      if (r != null) {
-        r.abort(reason);
-      }
+    static UpstreamFailure classify(Throwable failure) {
+        Throwable cause = failure;
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof FirstByteTimeout
+                    || t instanceof ConnectException
+                    || t instanceof UnknownHostException
+                    || t instanceof UnresolvedAddressException
+                    || t instanceof TimeoutException
+                    || t instanceof SocketTimeoutException
+                    || t instanceof CancellationException) {
+                cause = t;
+                break;
+            }
+        }
+        String detail = cause.getClass().getSimpleName();
+        if (cause instanceof FirstByteTimeout) {
+            return new UpstreamFailure(UpstreamFailure.Kind.FIRST_BYTE_TIMEOUT, detail);
+        }
+        if (cause instanceof CancellationException) {
+            return new UpstreamFailure(UpstreamFailure.Kind.CANCELLED, detail);
+        }
+        if (cause instanceof ConnectException
+                || cause instanceof UnknownHostException
+                || cause instanceof UnresolvedAddressException) {
+            return new UpstreamFailure(UpstreamFailure.Kind.CONNECT_FAILED, detail);
+        }
+        if (cause instanceof SocketTimeoutException
+                || (cause instanceof TimeoutException
+                        && String.valueOf(cause.getMessage()).contains("onnect"))) {
+            return new UpstreamFailure(UpstreamFailure.Kind.CONNECT_TIMEOUT, detail);
+        }
+        if (cause instanceof TimeoutException) {
+            return new UpstreamFailure(UpstreamFailure.Kind.IDLE_TIMEOUT, detail);
+        }
+        if (cause instanceof EOFException) {
+            return new UpstreamFailure(UpstreamFailure.Kind.CONNECTION_LOST, detail);
+        }
+        return new UpstreamFailure(UpstreamFailure.Kind.CONNECTION_LOST, detail);
     }
 
-    /** Aborts without telling the listener: the caller no longer wants to hear about this call. */
-    void cancel() {
-      if (ended.compareAndSet(false, true)) {
-        abort(new CancellationException("cancelled by the gateway"));
-      }
+    /** Marks an abort caused by the first-byte timer. */
+    private static final class FirstByteTimeout extends TimeoutException {
+        static final FirstByteTimeout INSTANCE = new FirstByteTimeout();
+
+        private FirstByteTimeout() {
+            super("no response before the first-byte timeout");
+        }
+
+        @Override
+        public synchronized Throwable fillInStackTrace() {
+            return this;
+        }
     }
-  }
+
+    /** One exchange's cancellation state. */
+    private static final class Exchange {
+        final UpstreamListener listener;
+        final AtomicBoolean ended = new AtomicBoolean();
+        volatile Request request;
+
+        Exchange(UpstreamListener listener) {
+            this.listener = listener;
+        }
+
+        void abort(Throwable reason) {
+            Request r = request;
+            if (r != null) {
+                r.abort(reason);
+            }
+        }
+
+        /** Aborts without telling the listener: the caller no longer wants to hear about this call. */
+        void cancel() {
+            if (ended.compareAndSet(false, true)) {
+                abort(new CancellationException("cancelled by the gateway"));
+            }
+        }
+    }
 }

@@ -11,18 +11,18 @@ import org.jspecify.annotations.Nullable;
  */
 public interface UpstreamListener {
 
-  /** The status line and headers arrived. */
-  void onHeaders(int status, Function<String, @Nullable String> headers);
+    /** The status line and headers arrived. */
+    void onHeaders(int status, Function<String, @Nullable String> headers);
 
-  /**
-   * A piece of the body. The buffer is valid only during this call. No more content arrives until
-   * {@code demand} is run, which may happen later and from any thread.
-   */
-  void onContent(ByteBuffer content, Runnable demand);
+    /**
+     * A piece of the body. The buffer is valid only during this call. No more content arrives until
+     * {@code demand} is run, which may happen later and from any thread.
+     */
+    void onContent(ByteBuffer content, Runnable demand);
 
-  /** The whole body was received. */
-  void onComplete();
+    /** The whole body was received. */
+    void onComplete();
 
-  /** The exchange failed; nothing more follows. */
-  void onFailure(UpstreamFailure failure);
+    /** The exchange failed; nothing more follows. */
+    void onFailure(UpstreamFailure failure);
 }

@@ -18,30 +18,26 @@ import java.util.Map;
  * @param idleTimeout how long the response may stay silent once it has begun
  */
 public record UpstreamRequest(
-    URI uri,
-    Map<String, String> headers,
-    byte[] body,
-    Duration firstByteTimeout,
-    Duration idleTimeout) {
+        URI uri, Map<String, String> headers, byte[] body, Duration firstByteTimeout, Duration idleTimeout) {
 
-  public UpstreamRequest {
-    requireNonNull(uri, "uri");
-    headers = Map.copyOf(headers);
-    requireNonNull(body, "body");
-    requireNonNull(firstByteTimeout, "firstByteTimeout");
-    requireNonNull(idleTimeout, "idleTimeout");
-  }
+    public UpstreamRequest {
+        requireNonNull(uri, "uri");
+        headers = Map.copyOf(headers);
+        requireNonNull(body, "body");
+        requireNonNull(firstByteTimeout, "firstByteTimeout");
+        requireNonNull(idleTimeout, "idleTimeout");
+    }
 
-  /** Returns a copy with one more header. */
-  public UpstreamRequest withHeader(String name, String value) {
-    Map<String, String> copy = new LinkedHashMap<>(headers);
-    copy.put(name, value);
-    return new UpstreamRequest(uri, copy, body, firstByteTimeout, idleTimeout);
-  }
+    /** Returns a copy with one more header. */
+    public UpstreamRequest withHeader(String name, String value) {
+        Map<String, String> copy = new LinkedHashMap<>(headers);
+        copy.put(name, value);
+        return new UpstreamRequest(uri, copy, body, firstByteTimeout, idleTimeout);
+    }
 
-  /** Never prints the headers or body: they hold credentials and prompts. */
-  @Override
-  public String toString() {
-    return "UpstreamRequest[POST " + uri.getScheme() + "://" + uri.getAuthority() + uri.getPath() + "]";
-  }
+    /** Never prints the headers or body: they hold credentials and prompts. */
+    @Override
+    public String toString() {
+        return "UpstreamRequest[POST " + uri.getScheme() + "://" + uri.getAuthority() + uri.getPath() + "]";
+    }
 }
