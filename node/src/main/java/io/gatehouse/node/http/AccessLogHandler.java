@@ -1,0 +1,118 @@
+package io.gatehouse.node.http;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gatehouse.node.metrics.GatewayMetrics;
+import io.gatehouse.node.routing.Route;
+import io.gatehouse.node.routing.Target;
+import io.gatehouse.policy.Principal;
+import io.gatehouse.providers.ApiError;
+import io.gatehouse.providers.Json;
+import io.gatehouse.providers.Usage;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import java.io.IOException;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * When a request ends, writes its access log line (one JSON object: id, principal, model,
+ * provider, status, latency, tokens; never credentials or prompt text) and records its metrics.
+ * The line goes through an asynchronous appender, so the IO thread does not wait for the console.
+ */
+public final class AccessLogHandler implements HttpHandler {
+    private static final Logger access = LoggerFactory.getLogger("gatehouse.access");
+
+    private final GatewayMetrics metrics;
+    private final HttpHandler next;
+
+    public AccessLogHandler(GatewayMetrics metrics, HttpHandler next) {
+        this.metrics = requireNonNull(metrics, "metrics");
+        this.next = requireNonNull(next, "next");
+    }
+
+    @Override
+    public void handleRequest(HttpServerExchange exchange) throws Exception {
+        exchange.addExchangeCompleteListener((ex, nextListener) -> {
+            try {
+                record(ex);
+            } finally {
+                nextListener.proceed();
+            }
+        });
+        next.handleRequest(exchange);
+    }
+
+    private void record(HttpServerExchange exchange) {
+        long end = System.nanoTime();
+        long start = exchange.getAttachment(Attachments.START_NANOS);
+        String endpoint = orNone(exchange.getAttachment(Attachments.ENDPOINT));
+        Route route = exchange.getAttachment(Attachments.ROUTE);
+        Target target = exchange.getAttachment(Attachments.TARGET);
+        String model = route == null ? GatewayMetrics.NONE : route.model();
+        String provider = target == null ? GatewayMetrics.NONE : target.providerName();
+        Usage usage = exchange.getAttachment(Attachments.USAGE);
+        ApiError error = exchange.getAttachment(Attachments.ERROR);
+        Long firstEvent = exchange.getAttachment(Attachments.FIRST_EVENT_NANOS);
+        boolean clientGone = Boolean.TRUE.equals(exchange.getAttachment(Attachments.CLIENT_GONE));
+        int status = clientGone && !exchange.isResponseStarted() ? 499 : exchange.getStatusCode();
+
+        metrics.request(endpoint, model, provider, status, end - start);
+        if (firstEvent != null) {
+            metrics.timeToFirstToken(model, provider, firstEvent - start);
+        }
+        if (usage != null) {
+            metrics.tokens(model, provider, usage.promptTokens(), usage.completionTokens());
+        }
+        if (error != null && target != null && error.status() >= 500) {
+            metrics.upstreamError(model, provider, orNone(error.code()));
+        }
+        if (!access.isInfoEnabled() || HealthHandler.ENDPOINT.equals(endpoint)) {
+            return;
+        }
+        ObjectNode line = Json.MAPPER.createObjectNode();
+        line.put("ts", Instant.now().toString());
+        line.put("request_id", exchange.getAttachment(Attachments.REQUEST_ID));
+        line.put("method", exchange.getRequestMethod().toString());
+        line.put("path", exchange.getRequestPath());
+        line.put("status", status);
+        Principal principal = exchange.getAttachment(Attachments.PRINCIPAL);
+        if (principal != null) {
+            line.put("principal", principal.subject());
+            line.put("tenant", principal.tenant());
+        }
+        if (route != null) {
+            line.put("model", model);
+        }
+        if (target != null) {
+            line.put("provider", provider);
+            line.put("upstream_model", target.upstreamModel());
+        }
+        line.put("latency_ms", (end - start) / 1_000_000.0);
+        if (firstEvent != null) {
+            line.put("ttft_ms", (firstEvent - start) / 1_000_000.0);
+        }
+        if (usage != null) {
+            line.put("prompt_tokens", usage.promptTokens());
+            line.put("completion_tokens", usage.completionTokens());
+        }
+        if (error != null) {
+            line.put("error_type", error.type());
+            line.put("error_code", error.code());
+        }
+        if (clientGone) {
+            line.put("client_gone", true);
+        }
+        try {
+            access.info(Json.MAPPER.writeValueAsString(line));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String orNone(String value) {
+        return value == null ? GatewayMetrics.NONE : value;
+    }
+}

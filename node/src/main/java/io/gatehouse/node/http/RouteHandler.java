@@ -1,0 +1,45 @@
+package io.gatehouse.node.http;
+
+import static java.util.Objects.requireNonNull;
+
+import io.gatehouse.node.routing.ModelCatalog;
+import io.gatehouse.node.routing.Route;
+import io.gatehouse.node.routing.Target;
+import io.gatehouse.providers.ApiError;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.HttpString;
+import java.util.function.Supplier;
+
+/**
+ * Finds the requested model (404 if it is not served) and chooses the deployment that will answer,
+ * naming it in {@code x-gatehouse-provider} and {@code x-gatehouse-model}.
+ */
+public final class RouteHandler implements HttpHandler {
+    static final HttpString PROVIDER = HttpString.tryFromString("x-gatehouse-provider");
+    static final HttpString MODEL = HttpString.tryFromString("x-gatehouse-model");
+
+    private final Supplier<ModelCatalog> catalog;
+    private final HttpHandler next;
+
+    public RouteHandler(Supplier<ModelCatalog> catalog, HttpHandler next) {
+        this.catalog = requireNonNull(catalog, "catalog");
+        this.next = requireNonNull(next, "next");
+    }
+
+    @Override
+    public void handleRequest(HttpServerExchange exchange) throws Exception {
+        String model = exchange.getAttachment(Attachments.REQUESTED_MODEL);
+        Route route = catalog.get().route(model);
+        if (route == null) {
+            Responses.error(exchange, ApiError.unknownModel(model));
+            return;
+        }
+        Target target = route.pick();
+        exchange.putAttachment(Attachments.ROUTE, route);
+        exchange.putAttachment(Attachments.TARGET, target);
+        exchange.getResponseHeaders().put(PROVIDER, target.providerName());
+        exchange.getResponseHeaders().put(MODEL, target.upstreamModel());
+        next.handleRequest(exchange);
+    }
+}

@@ -1,0 +1,5 @@
+/** The node's Prometheus metrics. */
+@NullMarked
+package io.gatehouse.node.metrics;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,28 @@
+package io.gatehouse.node.routing;
+
+import static java.util.Objects.requireNonNull;
+
+import io.gatehouse.providers.ChatProvider;
+import io.gatehouse.providers.EmbeddingProvider;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One deployment a request can be sent to: a provider and the provider's own model name. Immutable.
+ *
+ * @param provider the provider's chat capability (every provider has one)
+ * @param embeddings the provider's embeddings capability, if it has one
+ * @param upstreamModel the model (or Azure deployment) name the provider knows
+ * @param weight the deployment's share in weighted choice
+ */
+public record Target(
+        ChatProvider provider, @Nullable EmbeddingProvider embeddings, String upstreamModel, int weight) {
+
+    public Target {
+        requireNonNull(provider, "provider");
+        requireNonNull(upstreamModel, "upstreamModel");
+    }
+
+    public String providerName() {
+        return provider.name();
+    }
+}
