@@ -41,17 +41,15 @@ final class DataPlane {
         HttpHandler chatCompletions = new ReceiveJsonHandler(
                 maxRequestBytes,
                 new AuthenticateHandler(
-                        authenticator,
-                        new ParseChatHandler(new RouteHandler(catalog, new ChatCompletionHandler()))));
+                        authenticator, new ParseChatHandler(new RouteHandler(catalog, new ChatCompletionHandler()))));
 
         HttpHandler embeddings = new ReceiveJsonHandler(
                 maxRequestBytes,
                 new AuthenticateHandler(
-                        authenticator,
-                        new ParseEmbeddingsHandler(new RouteHandler(catalog, new EmbeddingsHandler()))));
+                        authenticator, new ParseEmbeddingsHandler(new RouteHandler(catalog, new EmbeddingsHandler()))));
 
-        HttpHandler models = new AuthenticateHandler(
-                authenticator, new ModelsHandler(catalog, System.currentTimeMillis() / 1000));
+        HttpHandler models =
+                new AuthenticateHandler(authenticator, new ModelsHandler(catalog, System.currentTimeMillis() / 1000));
 
         HttpHandler paths = Handlers.routing()
                 .post("/v1/chat/completions", new EndpointHandler("chat", chatCompletions))

@@ -11,8 +11,7 @@ import org.slf4j.LoggerFactory;
 
 /** The process entry point: reads the configuration, starts a node, and drains it on SIGTERM. */
 public final class Main {
-    private static final String USAGE =
-            """
+    private static final String USAGE = """
             Usage: gatehouse [--config FILE]
 
             Runs one Gatehouse node.

@@ -80,8 +80,7 @@ public final class Node {
         UpstreamClient upstream = UpstreamClient.start(new UpstreamClient.Settings(
                 nodeConfig.upstream().connectTimeout(), nodeConfig.upstream().maxConnectionsPerHost(), 1024));
         GatewayMetrics metrics = new GatewayMetrics(nodeConfig.name());
-        ModelCatalog catalog =
-                catalog(config, new ProviderFactory(upstream, TokenCounter.o200k(), scheduler));
+        ModelCatalog catalog = catalog(config, new ProviderFactory(upstream, TokenCounter.o200k(), scheduler));
         AtomicReference<ModelCatalog> current = new AtomicReference<>(catalog);
 
         AtomicReference<Node> self = new AtomicReference<>();
@@ -104,7 +103,9 @@ public final class Node {
                         nodeConfig.adminPort(),
                         nodeConfig.bindAddress(),
                         AdminPlane.handler(
-                                nodeConfig.name(), metrics, () -> self.get() != null && self.get().ready.get()))
+                                nodeConfig.name(),
+                                metrics,
+                                () -> self.get() != null && self.get().ready.get()))
                 .build();
         try {
             server.start();

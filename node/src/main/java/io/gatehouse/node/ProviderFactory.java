@@ -58,15 +58,17 @@ final class ProviderFactory {
                 yield new HttpProvider(
                         config.name(),
                         new AzureOpenAiEndpoint(requireNonNull(config.baseUrl(), "base_url"), config.apiVersion()),
-                        Credential.header("api-key", requireNonNull(config.apiKey(), "api_key").reveal()),
+                        Credential.header(
+                                "api-key",
+                                requireNonNull(config.apiKey(), "api_key").reveal()),
                         translator,
                         translator,
                         upstream,
                         timeouts);
             }
-            default -> throw new IllegalArgumentException(
-                    "providers." + config.name() + ".type: " + config.type() + " (expected: one of "
-                            + ProviderConfig.TYPES + ")");
+            default ->
+                throw new IllegalArgumentException("providers." + config.name() + ".type: " + config.type()
+                        + " (expected: one of " + ProviderConfig.TYPES + ")");
         };
     }
 

@@ -59,7 +59,8 @@ class OpenAiSdkTest {
 
     @Test
     void chatCompletionAnswersFromTheMockWithRealTokenCounts() {
-        ChatCompletion completion = client.chat().completions().create(ask("What is a gateway?").build());
+        ChatCompletion completion =
+                client.chat().completions().create(ask("What is a gateway?").build());
 
         assertThat(completion.choices()).hasSize(1);
         assertThat(completion.choices().get(0).message().content()).contains("You said: What is a gateway?");
@@ -72,7 +73,9 @@ class OpenAiSdkTest {
     void maxTokensTruncatesTheAnswer() {
         ChatCompletion completion = client.chat()
                 .completions()
-                .create(ask("Tell me a long story about gateways").maxCompletionTokens(3).build());
+                .create(ask("Tell me a long story about gateways")
+                        .maxCompletionTokens(3)
+                        .build());
 
         assertThat(completion.choices().get(0).finishReason()).isEqualTo(ChatCompletion.Choice.FinishReason.LENGTH);
         assertThat(completion.usage().orElseThrow().completionTokens()).isEqualTo(3);
@@ -103,12 +106,15 @@ class OpenAiSdkTest {
     @Test
     void streamingWithoutIncludeUsageSendsNoUsageChunk() {
         List<ChatCompletionChunk> chunks = new ArrayList<>();
-        try (StreamResponse<ChatCompletionChunk> stream =
-                client.chat().completions().createStreaming(ask("No usage please").build())) {
+        try (StreamResponse<ChatCompletionChunk> stream = client.chat()
+                .completions()
+                .createStreaming(ask("No usage please").build())) {
             stream.stream().forEach(chunks::add);
         }
 
-        assertThat(chunks).isNotEmpty().allSatisfy(chunk -> assertThat(chunk.choices()).isNotEmpty());
+        assertThat(chunks)
+                .isNotEmpty()
+                .allSatisfy(chunk -> assertThat(chunk.choices()).isNotEmpty());
         assertThat(chunks).allSatisfy(chunk -> assertThat(chunk.usage()).isEmpty());
     }
 
@@ -156,7 +162,9 @@ class OpenAiSdkTest {
 
     @Test
     void outOfRangeParameterIs400NamingTheParameter() {
-        assertThatThrownBy(() -> client.chat().completions().create(ask("hi").temperature(7.0).build()))
+        assertThatThrownBy(() -> client.chat()
+                        .completions()
+                        .create(ask("hi").temperature(7.0).build()))
                 .isInstanceOfSatisfying(BadRequestException.class, e -> {
                     assertThat(e.statusCode()).isEqualTo(400);
                     assertThat(e.param()).contains("temperature");

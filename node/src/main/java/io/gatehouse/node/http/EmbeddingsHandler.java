@@ -26,8 +26,7 @@ public final class EmbeddingsHandler implements HttpHandler {
             return;
         }
         exchange.dispatch(SameThreadExecutor.INSTANCE, () -> {
-            Call call = embeddings.embed(
-                    request, target.upstreamModel(), new WholeResponseRelay(exchange));
+            Call call = embeddings.embed(request, target.upstreamModel(), new WholeResponseRelay(exchange));
             Calls.cancelWhenExchangeEnds(exchange, call);
         });
     }

@@ -10,11 +10,12 @@ public final class Fallbacks {
     public static HttpHandler notFound() {
         return exchange -> Responses.error(
                 exchange,
-                ApiError.notFound("No endpoint " + exchange.getRequestMethod() + " " + exchange.getRequestPath() + "."));
+                ApiError.notFound(
+                        "No endpoint " + exchange.getRequestMethod() + " " + exchange.getRequestPath() + "."));
     }
 
     public static HttpHandler methodNotAllowed() {
-        return exchange ->
-                Responses.error(exchange, ApiError.methodNotAllowed(exchange.getRequestMethod().toString()));
+        return exchange -> Responses.error(
+                exchange, ApiError.methodNotAllowed(exchange.getRequestMethod().toString()));
     }
 }

@@ -14,8 +14,7 @@ import org.jspecify.annotations.Nullable;
  * @param upstreamModel the model (or Azure deployment) name the provider knows
  * @param weight the deployment's share in weighted choice
  */
-public record Target(
-        ChatProvider provider, @Nullable EmbeddingProvider embeddings, String upstreamModel, int weight) {
+public record Target(ChatProvider provider, @Nullable EmbeddingProvider embeddings, String upstreamModel, int weight) {
 
     public Target {
         requireNonNull(provider, "provider");

@@ -16,7 +16,8 @@ public final class TestNodes {
     }
 
     public static Node start(String yaml, Map<String, String> env) {
-        GatewayConfig config = new ConfigLoader(env::get).parse(withFreePorts(yaml).getBytes(StandardCharsets.UTF_8), "test");
+        GatewayConfig config =
+                new ConfigLoader(env::get).parse(withFreePorts(yaml).getBytes(StandardCharsets.UTF_8), "test");
         return Node.start(config);
     }
 

@@ -94,6 +94,9 @@ public final class UpstreamClient implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("could not start the upstream HTTP client", e);
         }
+        // start() installs these: provider errors such as 401 are answers to relay, not
+        // authentication challenges or redirects for the gateway to act on.
+        http.getProtocolHandlers().clear();
         return new UpstreamClient(http, scheduler);
     }
 
@@ -136,6 +139,7 @@ public final class UpstreamClient implements AutoCloseable {
                     if (result.isSucceeded()) {
                         listener.onComplete();
                     } else {
+                        log.debug("upstream exchange failed", result.getFailure());
                         listener.onFailure(classify(result.getFailure()));
                     }
                 });
