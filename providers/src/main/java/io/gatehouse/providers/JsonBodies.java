@@ -1,6 +1,7 @@
 package io.gatehouse.providers;
 
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -15,12 +16,16 @@ final class JsonBodies {
         try {
             node = Json.MAPPER.readTree(json);
         } catch (JacksonException e) {
+            // Limit violations (nesting depth, number length) carry no location.
+            JsonLocation at = e.getLocation();
             throw new ApiException(ApiError.badRequest(
-                    "The request body is not valid JSON (at line "
-                            + e.getLocation().getLineNr()
-                            + ", column "
-                            + e.getLocation().getColumnNr()
-                            + ").",
+                    at == null
+                            ? "The request body is not valid JSON (it exceeds a nesting or size limit)."
+                            : "The request body is not valid JSON (at line "
+                                    + at.getLineNr()
+                                    + ", column "
+                                    + at.getColumnNr()
+                                    + ").",
                     null));
         } catch (IOException e) {
             throw new ApiException(ApiError.badRequest("The request body could not be read.", null));

@@ -3,6 +3,7 @@ package io.gatehouse.admin.config;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -73,11 +74,11 @@ public final class ConfigLoader {
         try {
             root = YAML.readTree(document);
         } catch (JacksonException e) {
+            // Limit violations (such as nesting depth) carry no location.
+            JsonLocation at = e.getLocation();
             throw new ConfigException(source
-                    + ": not valid YAML at line "
-                    + e.getLocation().getLineNr()
-                    + ", column "
-                    + e.getLocation().getColumnNr()
+                    + ": not valid YAML"
+                    + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr())
                     + " ("
                     + e.getOriginalMessage()
                     + ")");
@@ -96,7 +97,11 @@ public final class ConfigLoader {
     }
 
     private void applyEnvOverrides(ObjectNode root) {
-        ObjectNode node = root.get("node") instanceof ObjectNode n ? n : root.putObject("node");
+        JsonNode existing = root.get("node");
+        if (existing != null && !existing.isNull() && !existing.isObject()) {
+            return; // reading the node key reports it
+        }
+        ObjectNode node = existing instanceof ObjectNode n ? n : root.putObject("node");
         ObjectNode values = YAML.createObjectNode();
         ENV_OVERRIDES.forEach((variable, key) -> {
             String value = env.apply(variable);

@@ -19,6 +19,7 @@ import io.gatehouse.providers.tokens.TokenCounter;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -317,18 +318,31 @@ public final class MockProvider implements ChatProvider, EmbeddingProvider {
             listener.onComplete(usage);
         }
 
+        /**
+         * Splits the answer at token boundaries, moved forward to the next character boundary: a
+         * character may span several tokens, and decoding each piece on its own would garble it.
+         */
         private List<String> split(IntArrayList ids, int parts) {
             int count = Math.max(1, Math.min(parts, ids.size()));
+            byte[] text = tokens.decodeBytes(ids);
             String[] result = new String[count];
-            int from = 0;
+            int fromToken = 0;
+            int fromByte = 0;
+            int toByte = 0;
             for (int p = 0; p < count; p++) {
-                int to = (int) ((long) ids.size() * (p + 1) / count);
-                IntArrayList slice = new IntArrayList(to - from);
-                for (int i = from; i < to; i++) {
+                int toToken = (int) ((long) ids.size() * (p + 1) / count);
+                IntArrayList slice = new IntArrayList(toToken - fromToken);
+                for (int i = fromToken; i < toToken; i++) {
                     slice.add(ids.get(i));
                 }
-                result[p] = tokens.decode(slice);
-                from = to;
+                toByte += tokens.decodeBytes(slice).length;
+                int cut = Math.max(fromByte, toByte);
+                while (cut < text.length && (text[cut] & 0xC0) == 0x80) {
+                    cut++;
+                }
+                result[p] = new String(text, fromByte, cut - fromByte, StandardCharsets.UTF_8);
+                fromToken = toToken;
+                fromByte = cut;
             }
             return List.of(result);
         }

@@ -45,6 +45,14 @@ public final class TokenCounter {
         return encoding.decode(tokens);
     }
 
+    /**
+     * The UTF-8 bytes of {@code tokens}. A token may hold part of a character, so only whole runs
+     * of tokens decode to valid text.
+     */
+    public byte[] decodeBytes(IntArrayList tokens) {
+        return encoding.decodeBytes(tokens);
+    }
+
     /** The prompt tokens of a chat request, as OpenAI would bill them. */
     public int countPrompt(ChatRequest request) {
         int total = TOKENS_PER_REPLY;

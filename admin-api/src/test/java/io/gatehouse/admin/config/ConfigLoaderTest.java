@@ -1,0 +1,510 @@
+package io.gatehouse.admin.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ConfigLoaderTest {
+
+    private static final String FULL = """
+            node:
+              name: node-a
+              bind_address: 127.0.0.1
+              http_port: 9080
+              admin_port: 9081
+              max_request_bytes: 1048576
+              shutdown_grace: 10s
+              data_dir: /var/lib/gatehouse
+              upstream:
+                connect_timeout: 250ms
+                max_connections_per_host: 64
+            providers:
+              - name: mock
+                type: mock
+                latency: 5ms
+                stream_chunks: 4
+                chunk_interval: 0ms
+                embedding_dimensions: 64
+              - name: openai
+                type: openai
+                api_key: ${OPENAI_KEY}
+                timeouts: { first_byte: 2m, idle: PT45S }
+              - name: azure-east
+                type: azure-openai
+                base_url: https://east.openai.azure.com
+                api_key: ${AZURE_KEY:-azure-fallback}
+                api_version: "2024-10-21"
+              - name: local
+                type: openai
+                base_url: http://localhost:11434/v1
+            models:
+              - name: gpt-4o
+                deployments:
+                  - { provider: openai, model: gpt-4o-2024-08-06, weight: 3 }
+                  - { provider: azure-east, model: gpt4o-east, weight: 1 }
+              - name: demo
+                deployments:
+                  - provider: mock
+            """;
+
+    private static final String MINIMAL_NODE = "node: { name: n1 }\n";
+
+    @Test
+    void loadsAFullValidConfig() {
+        GatewayConfig config = load(FULL, Map.of("OPENAI_KEY", "sk-live-123"));
+
+        NodeConfig node = config.node();
+        assertThat(node.name()).isEqualTo("node-a");
+        assertThat(node.bindAddress()).isEqualTo("127.0.0.1");
+        assertThat(node.httpPort()).isEqualTo(9080);
+        assertThat(node.adminPort()).isEqualTo(9081);
+        assertThat(node.maxRequestBytes()).isEqualTo(1_048_576);
+        assertThat(node.shutdownGrace()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(node.dataDir()).isEqualTo(Path.of("/var/lib/gatehouse"));
+        assertThat(node.upstream()).isEqualTo(new NodeConfig.UpstreamConfig(Duration.ofMillis(250), 64));
+
+        assertThat(config.providers())
+                .extracting(ProviderConfig::name)
+                .containsExactly("mock", "openai", "azure-east", "local");
+
+        ProviderConfig mock = config.providers().get(0);
+        assertThat(mock.type()).isEqualTo("mock");
+        assertThat(mock.baseUrl()).isNull();
+        assertThat(mock.apiKey()).isNull();
+        assertThat(mock.mock()).isEqualTo(new ProviderConfig.MockConfig(Duration.ofMillis(5), 4, Duration.ZERO, 64));
+
+        ProviderConfig openai = config.providers().get(1);
+        assertThat(openai.baseUrl()).isEqualTo(URI.create("https://api.openai.com/v1"));
+        assertThat(openai.apiKey()).isEqualTo(new Secret("sk-live-123"));
+        assertThat(openai.firstByteTimeout()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(openai.idleTimeout()).isEqualTo(Duration.ofSeconds(45));
+        assertThat(openai.mock()).isNull();
+
+        ProviderConfig azure = config.providers().get(2);
+        assertThat(azure.baseUrl()).isEqualTo(URI.create("https://east.openai.azure.com"));
+        assertThat(azure.apiKey().reveal()).isEqualTo("azure-fallback");
+        assertThat(azure.apiVersion()).isEqualTo("2024-10-21");
+        assertThat(azure.firstByteTimeout()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(azure.idleTimeout()).isEqualTo(Duration.ofSeconds(30));
+
+        ProviderConfig local = config.providers().get(3);
+        assertThat(local.baseUrl()).isEqualTo(URI.create("http://localhost:11434/v1"));
+        assertThat(local.apiKey()).isNull();
+
+        assertThat(config.models()).extracting(ModelConfig::name).containsExactly("gpt-4o", "demo");
+        assertThat(config.models().get(0).deployments())
+                .containsExactly(
+                        new ModelConfig.Deployment("openai", "gpt-4o-2024-08-06", 3),
+                        new ModelConfig.Deployment("azure-east", "gpt4o-east", 1));
+        assertThat(config.models().get(1).deployments())
+                .as("the model defaults to the model's name and the weight to 1")
+                .containsExactly(new ModelConfig.Deployment("mock", "demo", 1));
+    }
+
+    @Test
+    void anEmptyDocumentGivesTheDefaults() {
+        GatewayConfig config = load("", Map.of("GATEHOUSE_NODE_NAME", "n1"));
+
+        NodeConfig node = config.node();
+        assertThat(node.name()).isEqualTo("n1");
+        assertThat(node.bindAddress()).isEqualTo("127.0.0.1");
+        assertThat(node.httpPort()).isEqualTo(8080);
+        assertThat(node.adminPort()).isEqualTo(8081);
+        assertThat(node.maxRequestBytes()).isEqualTo(4L * 1024 * 1024);
+        assertThat(node.shutdownGrace()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(node.dataDir()).isEqualTo(Path.of("./data"));
+        assertThat(node.upstream()).isEqualTo(new NodeConfig.UpstreamConfig(Duration.ofSeconds(5), 256));
+        assertThat(config.providers()).isEmpty();
+        assertThat(config.models()).isEmpty();
+    }
+
+    @Test
+    void readsJsonToo() {
+        GatewayConfig config = load("{\"node\": {\"name\": \"n1\", \"http_port\": 1234}}", Map.of());
+
+        assertThat(config.node().httpPort()).isEqualTo(1234);
+    }
+
+    // --- ${VAR} expansion -------------------------------------------------------------------
+
+    @Test
+    void expandsVariablesInsideValues() {
+        GatewayConfig config = load("""
+                node: { name: "${REGION}-${ZONE:-a}", data_dir: "/srv/${REGION}/data" }
+                """, Map.of("REGION", "eu"));
+
+        assertThat(config.node().name()).isEqualTo("eu-a");
+        assertThat(config.node().dataDir()).isEqualTo(Path.of("/srv/eu/data"));
+    }
+
+    @Test
+    void aDefaultIsUsedWhenTheVariableIsUnsetOrEmpty() {
+        assertThat(load("node: { name: '${N:-fallback}' }", Map.of()).node().name())
+                .isEqualTo("fallback");
+        assertThat(load("node: { name: '${N:-fallback}' }", Map.of("N", ""))
+                        .node()
+                        .name())
+                .isEqualTo("fallback");
+        assertThat(load("node: { name: '${N:-fallback}' }", Map.of("N", "set"))
+                        .node()
+                        .name())
+                .isEqualTo("set");
+    }
+
+    @Test
+    void expandedValuesAreReadWithTheirKeysType() {
+        GatewayConfig config = load("node: { name: n1, http_port: '${PORT}' }", Map.of("PORT", "9999"));
+
+        assertThat(config.node().httpPort()).isEqualTo(9999);
+    }
+
+    @Test
+    void anExpandedValueCannotInjectStructure() {
+        GatewayConfig config = load("node: { name: '${N}' }", Map.of("N", "x\nhttp_port: 1"));
+
+        assertThat(config.node().name()).isEqualTo("x\nhttp_port: 1");
+        assertThat(config.node().httpPort()).isEqualTo(8080);
+    }
+
+    @Test
+    void aDoubledDollarWritesALiteralReference() {
+        assertThat(load("node: { name: 'a$${B}' }", Map.of("B", "expanded"))
+                        .node()
+                        .name())
+                .isEqualTo("a${B}");
+    }
+
+    @Test
+    void anUnsetVariableIsAnErrorNamingTheKeyAndTheVariable() {
+        assertThatThrownBy(() -> load(FULL, Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("providers[1].api_key")
+                .hasMessageContaining("OPENAI_KEY")
+                .hasMessageContaining("not set");
+    }
+
+    // --- unknown and unsupported keys ---------------------------------------------------------
+
+    @Test
+    void rejectsAnUnknownTopLevelKeyNamingTheAllowedOnes() {
+        assertThatThrownBy(() -> load("modles: []", Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("modles: unknown key")
+                .hasMessageContaining("models")
+                .hasMessageContaining("providers");
+    }
+
+    @Test
+    void rejectsAnUnknownNestedKeyNamingItsPathAndTheAllowedKeys() {
+        String doc = MINIMAL_NODE + """
+                providers:
+                  - { name: mock, type: mock }
+                  - { name: openai, type: openai, api_key: k, baseurl: "https://x" }
+                """;
+
+        assertThatThrownBy(() -> load(doc, Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("providers[1].baseurl: unknown key (expected one of: api_key, base_url, name, timeouts,"
+                        + " type)");
+    }
+
+    @Test
+    void rejectsKeysOfAnotherProviderType() {
+        String doc = MINIMAL_NODE + "providers:\n  - { name: openai, type: openai, api_version: '2024-10-21' }\n";
+
+        assertThatThrownBy(() -> load(doc, Map.of())).hasMessageStartingWith("providers[0].api_version: unknown key");
+    }
+
+    @Test
+    void rejectsUnknownKeysInNodeAndDeployments() {
+        assertThatThrownBy(() -> load("node: { name: n1, port: 1 }", Map.of()))
+                .hasMessageStartingWith("node.port: unknown key")
+                .hasMessageContaining("http_port");
+        assertThatThrownBy(() -> load("node: { name: n1, upstream: { timeout: 1s } }", Map.of()))
+                .hasMessageStartingWith("node.upstream.timeout: unknown key")
+                .hasMessageContaining("connect_timeout");
+        String doc = MINIMAL_NODE
+                + "providers: [{ name: mock, type: mock }]\n"
+                + "models: [{ name: demo, deployments: [{ provider: mock, weigth: 2 }] }]\n";
+        assertThatThrownBy(() -> load(doc, Map.of()))
+                .hasMessageStartingWith("models[0].deployments[0].weigth: unknown key")
+                .hasMessageContaining("weight");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"cluster", "database", "auth", "policies", "limits", "cache", "telemetry"})
+    void aNotYetSupportedTopLevelKeyGivesAClearError(String key) {
+        assertThatThrownBy(() -> load(MINIMAL_NODE + key + ":\n  enabled: true\n", Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith(key + ": not supported by this version");
+    }
+
+    // --- validation -------------------------------------------------------------------------
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
+            providers: [{ name: a, type: mock }, { name: b, type: bedrock }]            | providers[1].type: "bedrock" (expected: one of openai, azure-openai, mock)
+            providers: [{ name: a }]                                                    | providers[0].type: missing (expected: a non-empty string)
+            providers: [{ type: mock }]                                                 | providers[0].name: missing (expected: a non-empty string)
+            providers: [{ name: 'has space', type: mock }]                              | providers[0].name: "has space" (expected: letters, digits and . _ : / -, at most 128)
+            providers: [{ name: a, type: mock }, { name: a, type: openai }]             | providers[1].name: "a" is already used by another provider
+            providers: [{ name: a, type: azure-openai, api_key: k }]                    | providers[0].base_url: missing (expected: the resource URL
+            providers: [{ name: a, type: azure-openai, base_url: 'https://x.openai.azure.com' }] | providers[0].api_key: missing (expected:
+            providers: [{ name: a, type: openai, base_url: 'ftp://files' }]             | providers[0].base_url: "ftp://files" (expected: an http:// or https:// URL)
+            providers: [{ name: a, type: openai, base_url: 'api.openai.com/v1' }]       | providers[0].base_url: "api.openai.com/v1" (expected: an http:// or https:// URL)
+            providers: [{ name: a, type: openai, api_key: '' }]                         | providers[0].api_key: empty (expected: a non-empty string)
+            providers: [{ name: a, type: openai, api_key: [k] }]                        | providers[0].api_key: ["k"] (expected: a string)
+            providers: [{ name: a, type: mock, stream_chunks: 0 }]                      | providers[0].stream_chunks: 0 (expected: 1..10000)
+            providers: [{ name: a, type: mock, stream_chunks: many }]                   | providers[0].stream_chunks: "many" (expected: an integer in 1..10000)
+            providers: [{ name: a, type: mock, latency: soon }]                         | providers[0].latency: "soon" (expected: a duration such as 250ms, 5s, 2m or 1h)
+            providers: [{ name: a, type: openai, timeouts: { idle: 2h } }]             | providers[0].timeouts.idle: 2h (expected: between 1ms and 1h)
+            providers: [{ name: a, type: openai, timeouts: 5s }]                        | providers[0].timeouts: "5s" (expected: a mapping)
+            providers: { name: a, type: mock }                                          | providers: a mapping (expected: a list)
+            providers: [mock]                                                           | providers[0]: "mock" (expected: a mapping)
+            models: [{ name: m, deployments: [{ provider: ghost }] }]                   | models[0].deployments[0].provider: "ghost" (expected: the name of a configured provider: p)
+            models: [{ name: m, deployments: [{ model: x }] }]                          | models[0].deployments[0].provider: missing (expected: a non-empty string)
+            models: [{ name: m, deployments: [] }]                                      | models[0].deployments: empty (expected: at least one deployment)
+            models: [{ name: m }]                                                       | models[0].deployments: empty (expected: at least one deployment)
+            models: [{ name: m, deployments: [{ provider: p }] }, { name: m, deployments: [{ provider: p }] }] | models[1].name: "m" is already used by another model
+            models: [{ name: m, deployments: [{ provider: p, weight: 0 }, { provider: p, weight: 0 }] }] | models[0].deployments: every weight is 0 (expected: at least one weight above 0)
+            models: [{ name: m, deployments: [{ provider: p, weight: -1 }] }]          | models[0].deployments[0].weight: -1 (expected: 0..1000000)
+            """)
+    void everyValidationErrorNamesTheKeyPathAndTheExpectedValue(String yaml, String message) {
+        String doc = MINIMAL_NODE + (yaml.startsWith("models") ? "providers: [{ name: p, type: mock }]\n" : "") + yaml;
+
+        assertThatThrownBy(() -> load(doc, Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith(message);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
+            node: { name: n1, http_port: 70000 }                       | node.http_port: 70000 (expected: 0..65535)
+            node: { name: n1, http_port: eighty }                      | node.http_port: "eighty" (expected: an integer in 0..65535)
+            node: { name: n1, http_port: 80.5 }                        | node.http_port: 80.5 (expected: an integer in 0..65535)
+            node: { name: n1, http_port: 9000, admin_port: 9000 }      | node.admin_port: 9000 (expected: a port other than node.http_port)
+            node: { name: n1, max_request_bytes: 10 }                  | node.max_request_bytes: 10 (expected: 1024..1073741824)
+            node: { name: n1, shutdown_grace: 2h }                     | node.shutdown_grace: 2h (expected: between 0s and 1h)
+            node: { name: n1, upstream: { max_connections_per_host: 0 } } | node.upstream.max_connections_per_host: 0 (expected: 1..65536)
+            node: { name: n1, upstream: { connect_timeout: 0ms } }     | node.upstream.connect_timeout: 0ms (expected: between 1ms and 5m)
+            node: { name: '' }                                         | node.name: empty (expected: a non-empty string)
+            node: 5                                                    | node: 5 (expected: a mapping)
+            node: [a, b]                                               | node: a list (expected: a mapping)
+            """)
+    void nodeValidationErrorsNameTheKeyPathAndTheExpectedValue(String yaml, String message) {
+        assertThatThrownBy(() -> load(yaml, Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith(message);
+    }
+
+    @Test
+    void bothPortsMayBeZeroToPickFreePorts() {
+        NodeConfig node = load("node: { name: n1, http_port: 0, admin_port: 0 }", Map.of())
+                .node();
+
+        assertThat(node.httpPort()).isZero();
+        assertThat(node.adminPort()).isZero();
+    }
+
+    @Test
+    void aModelNeedsOnlyOneWeightAboveZero() {
+        String doc = MINIMAL_NODE
+                + "providers: [{ name: p, type: mock }, { name: q, type: mock }]\n"
+                + "models: [{ name: m, deployments: [{ provider: p, weight: 0 }, { provider: q }] }]\n";
+
+        assertThat(load(doc, Map.of()).models().get(0).deployments())
+                .extracting(ModelConfig.Deployment::weight)
+                .containsExactly(0, 1);
+    }
+
+    @Test
+    void anUnknownProviderErrorListsTheConfiguredProviders() {
+        String doc = MINIMAL_NODE
+                + "providers: [{ name: zeta, type: mock }, { name: alpha, type: mock }]\n"
+                + "models: [{ name: m, deployments: [{ provider: beta }] }]\n";
+
+        assertThatThrownBy(() -> load(doc, Map.of()))
+                .hasMessage("models[0].deployments[0].provider: \"beta\" (expected: the name of a configured"
+                        + " provider: alpha, zeta)");
+    }
+
+    @Test
+    void rejectsADocumentThatIsNotAMapping() {
+        assertThatThrownBy(() -> load("- a\n- b\n", Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("test.yaml: the document must be a mapping of top-level keys");
+    }
+
+    @Test
+    void rejectsInvalidYamlNamingTheSourceAndLine() {
+        assertThatThrownBy(() -> load("node:\n  name: [unclosed\n", Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("test.yaml: not valid YAML at line");
+    }
+
+    @Test
+    void rejectsExcessivelyNestedYamlWithAConfigException() {
+        assertThatThrownBy(() -> load("node: " + "[".repeat(1100), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("test.yaml: not valid YAML");
+    }
+
+    // --- durations --------------------------------------------------------------------------
+
+    @ParameterizedTest
+    @CsvSource({"250ms, PT0.25S", "5s, PT5S", "2m, PT2M", "1h, PT1H", "PT5S, PT5S", "PT1M30S, PT1M30S", "' 3 s ', PT3S"
+    })
+    void readsDurations(String text, Duration expected) {
+        GatewayConfig config = load("node: { name: n1, shutdown_grace: '" + text + "' }", Map.of());
+
+        assertThat(config.node().shutdownGrace()).isEqualTo(expected);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"5", "5 seconds", "1d", "-5s", "ms", "1.5s"})
+    void rejectsMalformedDurations(String text) {
+        assertThatThrownBy(() -> load("node: { name: n1, shutdown_grace: '" + text + "' }", Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("node.shutdown_grace: \"" + text + "\" (expected: a duration");
+    }
+
+    // --- GATEHOUSE_* overrides ----------------------------------------------------------------
+
+    @Test
+    void environmentOverridesReplaceTheFilesNodeSettings() {
+        Map<String, String> env = Map.of(
+                "GATEHOUSE_HTTP_PORT", "18080",
+                "GATEHOUSE_ADMIN_PORT", "18081",
+                "GATEHOUSE_BIND_ADDRESS", "::1",
+                "GATEHOUSE_NODE_NAME", "from-env",
+                "GATEHOUSE_DATA_DIR", "/tmp/gatehouse-data");
+
+        NodeConfig node = load(FULL, with(env, "OPENAI_KEY", "k")).node();
+
+        assertThat(node.httpPort()).isEqualTo(18080);
+        assertThat(node.adminPort()).isEqualTo(18081);
+        assertThat(node.bindAddress()).isEqualTo("::1");
+        assertThat(node.name()).isEqualTo("from-env");
+        assertThat(node.dataDir()).isEqualTo(Path.of("/tmp/gatehouse-data"));
+        assertThat(node.shutdownGrace()).as("other settings are kept").isEqualTo(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void environmentOverridesApplyWithoutANodeKey() {
+        NodeConfig node = load("", Map.of("GATEHOUSE_NODE_NAME", "n2", "GATEHOUSE_HTTP_PORT", "9000"))
+                .node();
+
+        assertThat(node.name()).isEqualTo("n2");
+        assertThat(node.httpPort()).isEqualTo(9000);
+    }
+
+    @Test
+    void blankOverridesAreIgnored() {
+        NodeConfig node = load("node: { name: n1, http_port: 7000 }", Map.of("GATEHOUSE_HTTP_PORT", " "))
+                .node();
+
+        assertThat(node.httpPort()).isEqualTo(7000);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            GATEHOUSE_HTTP_PORT  | http  | GATEHOUSE_HTTP_PORT: "http" (expected: an integer in 0..65535)
+            GATEHOUSE_HTTP_PORT  | 70000 | GATEHOUSE_HTTP_PORT: 70000 (expected: 0..65535)
+            GATEHOUSE_ADMIN_PORT | -1    | GATEHOUSE_ADMIN_PORT: -1 (expected: 0..65535)
+            """)
+    void aBadPortOverrideNamesTheVariable(String variable, String value, String message) {
+        assertThatThrownBy(() -> load(MINIMAL_NODE, Map.of(variable, value)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage(message);
+    }
+
+    // --- bind address -----------------------------------------------------------------------
+
+    @ParameterizedTest
+    @ValueSource(strings = {"127.0.0.1", "127.0.0.2", "::1"})
+    void acceptsLoopbackBindAddresses(String address) {
+        assertThat(load("node: { name: n1, bind_address: '" + address + "' }", Map.of())
+                        .node()
+                        .bindAddress())
+                .isEqualTo(address);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0.0.0.0", "10.1.2.3", "::", "192.168.1.20"})
+    void refusesANonLoopbackBindAddress(String address) {
+        assertThatThrownBy(() -> load("node: { name: n1, bind_address: '" + address + "' }", Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("node.bind_address: \"" + address + "\" would expose the gateway")
+                .hasMessageContaining("expected: a loopback address");
+    }
+
+    @Test
+    void refusesANonLoopbackBindAddressFromTheEnvironment() {
+        assertThatThrownBy(() -> load(MINIMAL_NODE, Map.of("GATEHOUSE_BIND_ADDRESS", "0.0.0.0")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("node.bind_address: \"0.0.0.0\"");
+    }
+
+    // --- secrets and files ------------------------------------------------------------------
+
+    @Test
+    void apiKeysNeverAppearInToString() {
+        GatewayConfig config = load(FULL, Map.of("OPENAI_KEY", "sk-live-123"));
+
+        assertThat(config.toString()).doesNotContain("sk-live-123").doesNotContain("azure-fallback");
+        assertThat(config.providers().get(1).toString()).contains("apiKey=****");
+    }
+
+    @Test
+    void loadsAFile(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("gatehouse.yaml");
+        Files.writeString(file, "node: { name: from-file }\n");
+
+        assertThat(new ConfigLoader(Map.<String, String>of()::get)
+                        .load(file)
+                        .node()
+                        .name())
+                .isEqualTo("from-file");
+    }
+
+    @Test
+    void aMissingFileIsAConfigExceptionNamingIt(@TempDir Path dir) {
+        Path file = dir.resolve("absent.yaml");
+
+        assertThatThrownBy(() -> new ConfigLoader(Map.<String, String>of()::get).load(file))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage(file + ": no such file (expected: a readable YAML config file)");
+    }
+
+    @Test
+    void errorsInAFileNameTheFile(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("broken.yaml");
+        Files.writeString(file, "node: { name: n1 }\nproviders: [{ name: a, type: [}\n");
+
+        assertThatThrownBy(() -> new ConfigLoader(Map.<String, String>of()::get).load(file))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith(file + ": not valid YAML at line 2");
+    }
+
+    private static GatewayConfig load(String yaml, Map<String, String> env) {
+        return new ConfigLoader(env::get).parse(yaml.getBytes(StandardCharsets.UTF_8), "test.yaml");
+    }
+
+    private static Map<String, String> with(Map<String, String> env, String name, String value) {
+        Map<String, String> copy = new HashMap<>(env);
+        copy.put(name, value);
+        return copy;
+    }
+}

@@ -1,0 +1,92 @@
+package io.gatehouse.providers.tokens;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gatehouse.providers.ChatRequest;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class TokenCounterTest {
+
+    private static final TokenCounter TOKENS = TokenCounter.o200k();
+
+    @Test
+    void countsKnownStringsWithO200kBase() {
+        assertThat(TOKENS.count("hello world")).isEqualTo(2);
+        assertThat(TOKENS.count("Hello, world!")).isEqualTo(4);
+        assertThat(TOKENS.count("Hello!")).isEqualTo(2);
+        assertThat(TOKENS.count("You are a helpful assistant.")).isEqualTo(6);
+        assertThat(TOKENS.count("")).isZero();
+    }
+
+    @Test
+    void encodeAndDecodeRoundTrip() {
+        String text = "Grüße aus Zürich 🦄 — 漢字";
+
+        assertThat(TOKENS.decode(TOKENS.encode(text))).isEqualTo(text);
+        assertThat(TOKENS.encode(text).size()).isEqualTo(TOKENS.count(text));
+    }
+
+    @Test
+    void specialTokenTextIsCountedAsOrdinaryText() {
+        assertThat(TOKENS.count("<|endoftext|>")).isGreaterThan(1);
+    }
+
+    @Test
+    void aPromptCostsThreePerMessagePlusThree() {
+        ChatRequest request = chat("{'model':'m','messages':[{'role':'user','content':'hello world'}]}");
+
+        // 3 (reply priming) + 3 (message framing) + 1 ("user") + 2 ("hello world")
+        assertThat(TOKENS.countPrompt(request)).isEqualTo(9);
+    }
+
+    @Test
+    void countsASystemAndUserPromptAsOpenAiBillsIt() {
+        ChatRequest request =
+                chat("{'model':'m','messages':[{'role':'system','content':'You are a helpful assistant.'},"
+                        + "{'role':'user','content':'Hello!'}]}");
+
+        assertThat(TOKENS.countPrompt(request)).isEqualTo(3 + (3 + 1 + 6) + (3 + 1 + 2));
+    }
+
+    @Test
+    void everyMessageAddsItsFraming() {
+        String message = "{'role':'user','content':'hello world'}";
+        ChatRequest one = chat("{'model':'m','messages':[" + message + "]}");
+        ChatRequest three = chat("{'model':'m','messages':[" + message + "," + message + "," + message + "]}");
+
+        assertThat(TOKENS.countPrompt(three) - TOKENS.countPrompt(one)).isEqualTo(2 * (3 + 1 + 2));
+    }
+
+    @Test
+    void countsTextPartsImagesAndNames() {
+        ChatRequest parts = chat("{'model':'m','messages':[{'role':'user','name':'alice','content':["
+                + "{'type':'text','text':'hello world'},"
+                + "{'type':'image_url','image_url':{'url':'https://example.com/cat.png'}}]}]}");
+
+        // 3 + 3 + 1 ("user") + 1 ("alice") + 1 (name) + 2 ("hello world") + 85 (image)
+        assertThat(TOKENS.countPrompt(parts)).isEqualTo(3 + 3 + 1 + 1 + 1 + 2 + 85);
+    }
+
+    @Test
+    void aMessageWithoutContentCostsOnlyItsFraming() {
+        ChatRequest request = chat("{'model':'m','messages':[{'role':'assistant','content':null}]}");
+
+        assertThat(TOKENS.countPrompt(request)).isEqualTo(3 + 3 + 1);
+    }
+
+    @Test
+    void countsToolDefinitionsAndToolCalls() {
+        String tools = "[{'type':'function','function':{'name':'get_weather','parameters':{'type':'object'}}}]";
+        ChatRequest without = chat("{'model':'m','messages':[{'role':'user','content':'weather?'}]}");
+        ChatRequest with =
+                chat("{'model':'m','messages':[{'role':'user','content':'weather?'}],'tools':" + tools + "}");
+
+        assertThat(TOKENS.countPrompt(with) - TOKENS.countPrompt(without))
+                .isEqualTo(TOKENS.count(tools.replace('\'', '"')));
+    }
+
+    private static ChatRequest chat(String json) {
+        return ChatRequest.parse(json.replace('\'', '"').getBytes(StandardCharsets.UTF_8));
+    }
+}
