@@ -97,6 +97,8 @@ public final class Node {
                 .setServerOption(UndertowOptions.ENABLE_HTTP2, true)
                 .setServerOption(UndertowOptions.ALWAYS_SET_KEEP_ALIVE, false)
                 .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, 120_000)
+                // A hard stop for bodies far over the limit; the handlers answer 413 below it.
+                .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, 2 * nodeConfig.maxRequestBytes() + 65_536)
                 .setSocketOption(Options.TCP_NODELAY, true)
                 .addHttpListener(nodeConfig.httpPort(), nodeConfig.bindAddress(), dataPlane)
                 .addHttpListener(

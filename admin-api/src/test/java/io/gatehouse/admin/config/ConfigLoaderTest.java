@@ -507,4 +507,16 @@ class ConfigLoaderTest {
         copy.put(name, value);
         return copy;
     }
+
+    @Test
+    void aDuplicateKeyIsAnErrorRatherThanSilentlyReplacingTheFirst() {
+        assertThatThrownBy(() -> load("""
+                        providers:
+                          - { name: mock, type: mock }
+                        providers:
+                          - { name: other, type: mock }
+                        """, Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("providers");
+    }
 }

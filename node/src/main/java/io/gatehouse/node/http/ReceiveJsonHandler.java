@@ -3,9 +3,9 @@ package io.gatehouse.node.http;
 import static java.util.Objects.requireNonNull;
 
 import io.gatehouse.providers.ApiError;
+import io.undertow.io.Receiver;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
-import io.undertow.server.RequestTooBigException;
 import io.undertow.util.Headers;
 
 /**
@@ -37,6 +37,12 @@ public final class ReceiveJsonHandler implements HttpHandler {
         exchange.getRequestReceiver()
                 .receiveFullBytes(
                         (ex, body) -> {
+                            // The receiver enforces its limit only on data that arrives late, so a
+                            // chunked body that arrived at once is checked here.
+                            if (body.length > maxBytes) {
+                                Responses.error(ex, ApiError.tooLarge(maxBytes));
+                                return;
+                            }
                             ex.putAttachment(Attachments.BODY, body);
                             try {
                                 next.handleRequest(ex);
@@ -45,7 +51,7 @@ public final class ReceiveJsonHandler implements HttpHandler {
                             }
                         },
                         (ex, failure) -> {
-                            if (failure instanceof RequestTooBigException) {
+                            if (failure instanceof Receiver.RequestToLargeException) {
                                 Responses.error(ex, ApiError.tooLarge(maxBytes));
                             } else {
                                 // The client went away or broke the framing: nobody to answer.

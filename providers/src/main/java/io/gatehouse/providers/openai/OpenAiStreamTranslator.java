@@ -44,6 +44,9 @@ final class OpenAiStreamTranslator implements StreamTranslator {
         }
         byte[] bytes = data.getBytes(StandardCharsets.UTF_8);
         JsonNode chunk = OpenAiTranslator.readObject(bytes);
+        if (event.event().equals("error") && !chunk.has("error")) {
+            throw new ApiException(OpenAiErrors.fromErrorObject(chunk, 502, "the provider"));
+        }
         if (chunk.has("error")) {
             throw new ApiException(OpenAiErrors.fromErrorObject(chunk.get("error"), 502, "the provider"));
         }

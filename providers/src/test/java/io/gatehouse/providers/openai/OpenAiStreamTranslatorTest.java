@@ -146,6 +146,18 @@ class OpenAiStreamTranslatorTest {
     }
 
     @Test
+    void anErrorEventWithoutAnErrorMemberStillFailsTheStream() {
+        StreamTranslator stream = translator.stream(streamRequest(false));
+
+        ApiException e = catchThrowableOfType(
+                ApiException.class, () -> feed(stream, "event: error\ndata: {\"message\":\"overloaded\"}\n\n"));
+
+        assertThat(e).isNotNull();
+        assertThat(e.error().status()).isEqualTo(502);
+        assertThat(e.error().message()).isEqualTo("overloaded");
+    }
+
+    @Test
     void aChunkThatIsNotJsonFailsTheStreamWithA502() {
         StreamTranslator stream = translator.stream(streamRequest(false));
 
