@@ -8,7 +8,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** Stopping a node lets in-flight streams finish and turns readiness off. */
@@ -24,22 +28,30 @@ class GracefulShutdownTest {
                     deployments: [{ provider: mock }]
                 """);
         HttpClient http = HttpClient.newHttpClient();
-        CompletableFuture<HttpResponse<String>> stream = http.sendAsync(
+        // The response (status and headers) arrives with the first event: the stream is in flight.
+        HttpResponse<Stream<String>> stream = http.send(
                 HttpRequest.newBuilder(URI.create(TestNodes.baseUrl(node) + "/v1/chat/completions"))
                         .header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"demo\",\"stream\":true,"
                                 + "\"messages\":[{\"role\":\"user\",\"content\":\"one two three four five six\"}]}"))
                         .build(),
-                HttpResponse.BodyHandlers.ofString());
-        Thread.sleep(250);
+                HttpResponse.BodyHandlers.ofLines());
+        assertThat(stream.statusCode()).isEqualTo(200);
 
         CompletableFuture<Void> stopping = CompletableFuture.runAsync(() -> node.stop(Duration.ofSeconds(10)));
-        Thread.sleep(100);
-        assertThat(node.isReady()).isFalse();
+        await(node::isReady, false);
 
-        HttpResponse<String> response = stream.get();
+        List<String> events =
+                stream.body().filter(line -> line.startsWith("data: ")).toList();
         stopping.get();
-        assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(response.body()).endsWith("data: [DONE]\n\n");
+        assertThat(events).hasSizeGreaterThan(10).last().isEqualTo("data: [DONE]");
+    }
+
+    private static void await(BooleanSupplier condition, boolean expected) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (condition.getAsBoolean() != expected && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(condition.getAsBoolean()).isEqualTo(expected);
     }
 }
