@@ -10,6 +10,7 @@ import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -55,15 +56,25 @@ public final class HttpProvider implements ChatProvider, EmbeddingProvider {
 
     @Override
     public Call chat(ChatRequest request, String upstreamModel, ResponseListener listener) {
-        UpstreamRequest upstream =
-                request(endpoint.chat(upstreamModel, false), chat.requestBody(request, upstreamModel));
+        UpstreamRequest upstream;
+        try {
+            upstream = request(endpoint.chat(upstreamModel, false), chat.requestBody(request, upstreamModel));
+        } catch (ApiException e) {
+            listener.onError(e.error());
+            return Call.DONE;
+        }
         return client.send(upstream, new BufferingListener(listener, body -> chat.response(body, request)));
     }
 
     @Override
     public Call streamChat(ChatRequest request, String upstreamModel, StreamListener listener) {
-        UpstreamRequest upstream =
-                request(endpoint.chat(upstreamModel, true), chat.requestBody(request, upstreamModel));
+        UpstreamRequest upstream;
+        try {
+            upstream = request(endpoint.chat(upstreamModel, true), chat.requestBody(request, upstreamModel));
+        } catch (ApiException e) {
+            listener.onError(e.error(), Usage.NONE);
+            return Call.DONE;
+        }
         StreamRelay relay = new StreamRelay(chat.stream(request), listener);
         Call call = client.send(upstream, relay);
         relay.call = call;
@@ -84,8 +95,9 @@ public final class HttpProvider implements ChatProvider, EmbeddingProvider {
     }
 
     private UpstreamRequest request(URI uri, byte[] body) {
-        return credential.apply(new UpstreamRequest(
-                uri, Map.of("Content-Type", "application/json"), body, timeouts.firstByte(), timeouts.idle()));
+        Map<String, String> headers = new LinkedHashMap<>(endpoint.headers());
+        headers.put("Content-Type", "application/json");
+        return credential.apply(new UpstreamRequest(uri, headers, body, timeouts.firstByte(), timeouts.idle()));
     }
 
     private static boolean isSuccess(int status) {
