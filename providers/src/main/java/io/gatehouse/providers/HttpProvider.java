@@ -89,8 +89,13 @@ public final class HttpProvider implements ChatProvider, EmbeddingProvider {
                     "Provider '" + name + "' does not serve embeddings; choose another model.", "model"));
             return Call.DONE;
         }
-        UpstreamRequest upstream =
-                request(endpoint.embeddings(upstreamModel), translator.requestBody(request, upstreamModel));
+        UpstreamRequest upstream;
+        try {
+            upstream = request(endpoint.embeddings(upstreamModel), translator.requestBody(request, upstreamModel));
+        } catch (ApiException e) {
+            listener.onError(e.error());
+            return Call.DONE;
+        }
         return client.send(upstream, new BufferingListener(listener, body -> translator.response(body, request)));
     }
 
