@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One issuer's signing keys, kept fresh off the request path: fetched at start and then
- * periodically on the refresh executor, and on demand (at most once per {@link #MIN_REFRESH_GAP})
+ * periodically on the refresh executor, and on demand (at most once per {@link #MIN_REFRESH_GAP}, however
+ * many tokens ask)
  * when a token names a key id the set does not have, which is how rotation is picked up at once. A
  * failed fetch keeps the last good keys, so an IdP outage does not fail tokens signed with known
  * keys. Thread-safe.
@@ -31,7 +32,7 @@ final class IssuerKeys {
     private final Clock clock;
     private volatile JWKSet keys = new JWKSet();
     private @Nullable CompletableFuture<JWKSet> inFlight;
-    private @Nullable Instant lastAttempt;
+    private @Nullable Instant lastOnDemand;
 
     IssuerKeys(IssuerSettings issuer, KeyFetcher fetcher, ScheduledExecutorService refresher, Clock clock) {
         this.issuer = requireNonNull(issuer, "issuer");
@@ -62,9 +63,10 @@ final class IssuerKeys {
             return inFlight;
         }
         Instant now = clock.instant();
-        if (lastAttempt != null && Duration.between(lastAttempt, now).compareTo(MIN_REFRESH_GAP) < 0) {
+        if (lastOnDemand != null && Duration.between(lastOnDemand, now).compareTo(MIN_REFRESH_GAP) < 0) {
             return CompletableFuture.completedFuture(keys);
         }
+        lastOnDemand = now;
         return refresh();
     }
 
@@ -72,7 +74,6 @@ final class IssuerKeys {
         if (inFlight != null) {
             return inFlight;
         }
-        lastAttempt = clock.instant();
         CompletableFuture<JWKSet> fetch = CompletableFuture.supplyAsync(this::fetchKeepingLastGood, refresher);
         inFlight = fetch;
         fetch.whenComplete((result, failure) -> {
