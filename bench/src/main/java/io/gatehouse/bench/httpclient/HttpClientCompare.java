@@ -443,10 +443,10 @@ public final class HttpClientCompare {
     }
 
     /** OpenAI-style JSON bodies of a chosen size. */
-    static final class Payloads {
+    public static final class Payloads {
         private Payloads() {}
 
-        static byte[] chatRequest(int size) {
+        public static byte[] chatRequest(int size) {
             return fill(
                     "{\"model\":\"bench-model\",\"temperature\":0.2,\"max_tokens\":256,\"messages\":["
                             + "{\"role\":\"system\",\"content\":\"You are a terse assistant.\"},"
@@ -455,7 +455,7 @@ public final class HttpClientCompare {
                     size);
         }
 
-        static byte[] chatResponse(int size) {
+        public static byte[] chatResponse(int size) {
             return fill(
                     "{\"id\":\"chatcmpl-bench\",\"object\":\"chat.completion\",\"created\":1700000000,"
                             + "\"model\":\"bench-model\",\"choices\":[{\"index\":0,\"message\":"

@@ -21,27 +21,43 @@ import org.xnio.channels.StreamSinkChannel;
 
 /**
  * A loopback HTTP/1.1 stand-in for an OpenAI-compatible upstream: {@code POST /v1/chat/completions}
- * answers a fixed JSON body at once, {@code GET /v1/stream} sends timed {@code data:} events.
+ * answers a fixed JSON body at once, or, when the request asks for {@code "stream":true}, timed
+ * {@code data:} events as OpenAI streams them; {@code GET /v1/stream} sends timed events with the
+ * count and interval taken from the query. Thread-safe.
  */
-final class LoopbackServer implements AutoCloseable {
+public final class LoopbackServer implements AutoCloseable {
     static final String CHAT_PATH = "/v1/chat/completions";
     static final String STREAM_PATH = "/v1/stream";
 
     /** Each stream event carries this key followed by the server's {@link System#nanoTime()} at write. */
-    static final String STAMP_KEY = "\"stamp\":";
+    public static final String STAMP_KEY = "\"stamp\":";
+
+    private static final byte[] STREAM_TRUE = "\"stream\":true".getBytes(StandardCharsets.US_ASCII);
 
     private final Undertow server;
     private final byte[] chatResponse;
+    private final int chatStreamEvents;
+    private final int chatStreamIntervalMillis;
     private final int port;
 
-    private LoopbackServer(Undertow server, byte[] chatResponse) {
+    private LoopbackServer(Undertow server, byte[] chatResponse, int chatStreamEvents, int chatStreamIntervalMillis) {
         this.server = server;
         this.chatResponse = chatResponse;
+        this.chatStreamEvents = chatStreamEvents;
+        this.chatStreamIntervalMillis = chatStreamIntervalMillis;
         this.port = ((InetSocketAddress) server.getListenerInfo().get(0).getAddress()).getPort();
     }
 
     /** Starts the server on an ephemeral loopback port with two I/O threads. */
     static LoopbackServer start(byte[] chatResponse) {
+        return start(chatResponse, 20, 10);
+    }
+
+    /**
+     * Starts the server on an ephemeral loopback port with two I/O threads; a streamed chat request
+     * gets {@code chatStreamEvents} events {@code chatStreamIntervalMillis} apart.
+     */
+    public static LoopbackServer start(byte[] chatResponse, int chatStreamEvents, int chatStreamIntervalMillis) {
         LoopbackServer[] self = new LoopbackServer[1];
         Undertow server = Undertow.builder()
                 .addHttpListener(0, "127.0.0.1")
@@ -52,11 +68,16 @@ final class LoopbackServer implements AutoCloseable {
                         .addExactPath(STREAM_PATH, exchange -> self[0].stream(exchange)))
                 .build();
         server.start();
-        self[0] = new LoopbackServer(server, chatResponse);
+        self[0] = new LoopbackServer(server, chatResponse, chatStreamEvents, chatStreamIntervalMillis);
         return self[0];
     }
 
-    URI chatUri() {
+    /** The OpenAI-style base URL, {@code http://127.0.0.1:PORT/v1}. */
+    public URI baseUri() {
+        return URI.create("http://127.0.0.1:" + port + "/v1");
+    }
+
+    public URI chatUri() {
         return URI.create("http://127.0.0.1:" + port + CHAT_PATH);
     }
 
@@ -65,7 +86,7 @@ final class LoopbackServer implements AutoCloseable {
                 "http://127.0.0.1:" + port + STREAM_PATH + "?events=" + events + "&intervalMs=" + intervalMillis);
     }
 
-    int chatResponseLength() {
+    public int chatResponseLength() {
         return chatResponse.length;
     }
 
@@ -75,14 +96,34 @@ final class LoopbackServer implements AutoCloseable {
             return;
         }
         exchange.getRequestReceiver().receiveFullBytes((ex, requestBody) -> {
+            if (contains(requestBody, STREAM_TRUE)) {
+                streamEvents(ex, chatStreamEvents, chatStreamIntervalMillis);
+                return;
+            }
             ex.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
             ex.getResponseSender().send(ByteBuffer.wrap(chatResponse));
         });
     }
 
+    /** Whether {@code body} contains {@code part}; a plain scan is enough for bench bodies. */
+    private static boolean contains(byte[] body, byte[] part) {
+        outer:
+        for (int i = 0; i + part.length <= body.length; i++) {
+            for (int j = 0; j < part.length; j++) {
+                if (body[i + j] != part[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+
     private void stream(HttpServerExchange exchange) {
-        int events = intParam(exchange, "events", 20);
-        long intervalMillis = intParam(exchange, "intervalMs", 10);
+        streamEvents(exchange, intParam(exchange, "events", 20), intParam(exchange, "intervalMs", 10));
+    }
+
+    private static void streamEvents(HttpServerExchange exchange, int events, long intervalMillis) {
         exchange.getResponseHeaders()
                 .put(Headers.CONTENT_TYPE, "text/event-stream")
                 .put(Headers.CACHE_CONTROL, "no-cache");

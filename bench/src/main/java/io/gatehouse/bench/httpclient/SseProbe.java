@@ -6,19 +6,30 @@ import java.util.function.Consumer;
 
 /**
  * Splits an event stream into lines as chunks arrive and records, for each stamped {@code data:}
- * line, the time from the server's write to the arrival of the chunk that completed it.
+ * line, the time from the server's write to the arrival of the chunk that completed it, and
+ * optionally that arrival time itself. Not thread-safe: feed it from one thread at a time.
  */
-final class SseProbe implements Consumer<ByteBuffer> {
+public final class SseProbe implements Consumer<ByteBuffer> {
     private static final byte[] DATA = "data:".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] STAMP = LoopbackServer.STAMP_KEY.getBytes(StandardCharsets.US_ASCII);
 
     private final Samples delays;
+    private final Samples arrivals;
     private final byte[] line = new byte[1024];
     private int length;
     private int events;
 
     SseProbe(Samples delays) {
+        this(delays, new Samples());
+    }
+
+    /**
+     * @param delays receives, per stamped event, its arrival minus the server's stamp (ns)
+     * @param arrivals receives, per stamped event, its arrival time ({@link System#nanoTime()})
+     */
+    public SseProbe(Samples delays, Samples arrivals) {
         this.delays = delays;
+        this.arrivals = arrivals;
     }
 
     @Override
@@ -35,7 +46,7 @@ final class SseProbe implements Consumer<ByteBuffer> {
     }
 
     /** The number of stamped events seen. */
-    int events() {
+    public int events() {
         return events;
     }
 
@@ -49,6 +60,7 @@ final class SseProbe implements Consumer<ByteBuffer> {
                     stamp = stamp * 10 + (line[i] - '0');
                 }
                 delays.add(now - (negative ? -stamp : stamp));
+                arrivals.add(now);
                 events++;
             }
         }

@@ -1,0 +1,118 @@
+package io.gatehouse.bench.latency;
+
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import org.eclipse.jetty.client.BytesRequestContent;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.io.ClientConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/**
+ * The one HTTP/1.1 keep-alive client of the latency harness (Jetty 12), used for every target so
+ * that client costs are the same on both sides of a comparison. Thread-safe.
+ */
+final class BenchClient implements AutoCloseable {
+    private final HttpClient http;
+
+    BenchClient() {
+        ClientConnector connector = new ClientConnector();
+        connector.setTCPNoDelay(true);
+        http = new HttpClient(new HttpClientTransportOverHTTP(connector));
+        QueuedThreadPool threads = new QueuedThreadPool(16, 2);
+        threads.setName("bench-client");
+        threads.setDaemon(true);
+        http.setExecutor(threads);
+        http.setFollowRedirects(false);
+        http.setUserAgentField(null);
+        http.getContentDecoderFactories().clear();
+        try {
+            http.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("Jetty client did not start", e);
+        }
+        http.getProtocolHandlers().clear();
+    }
+
+    /** POSTs a JSON body; completes with the status, body length and {@code x-gatehouse-policy}. */
+    CompletableFuture<Reply> post(URI uri, String authorization, byte[] body) {
+        CompletableFuture<Reply> done = new CompletableFuture<>();
+        int[] length = new int[1];
+        request(uri, authorization, body)
+                .onResponseContentAsync((response, chunk, demand) -> {
+                    length[0] += chunk.getByteBuffer().remaining();
+                    demand.run();
+                })
+                .send(result -> {
+                    if (result.isFailed()) {
+                        done.completeExceptionally(result.getFailure());
+                    } else {
+                        done.complete(new Reply(
+                                result.getResponse().getStatus(),
+                                length[0],
+                                result.getResponse().getHeaders().get("x-gatehouse-policy")));
+                    }
+                });
+        return done;
+    }
+
+    /**
+     * POSTs a streaming request, handing each body chunk to {@code chunks} as it arrives (valid only
+     * during the call); completes with the status when the body ends.
+     */
+    CompletableFuture<Integer> stream(URI uri, String authorization, byte[] body, Consumer<ByteBuffer> chunks) {
+        CompletableFuture<Integer> done = new CompletableFuture<>();
+        request(uri, authorization, body)
+                .headers(headers -> headers.put(HttpHeader.ACCEPT, "text/event-stream"))
+                .onResponseContentAsync((response, chunk, demand) -> {
+                    chunks.accept(chunk.getByteBuffer());
+                    demand.run();
+                })
+                .send(result -> {
+                    if (result.isFailed()) {
+                        done.completeExceptionally(result.getFailure());
+                    } else {
+                        done.complete(result.getResponse().getStatus());
+                    }
+                });
+        return done;
+    }
+
+    /** A GET that completes with the status only, for readiness probes. */
+    CompletableFuture<Integer> get(URI uri) {
+        CompletableFuture<Integer> done = new CompletableFuture<>();
+        http.newRequest(uri).method(HttpMethod.GET).send(result -> {
+            if (result.isFailed()) {
+                done.completeExceptionally(result.getFailure());
+            } else {
+                done.complete(result.getResponse().getStatus());
+            }
+        });
+        return done;
+    }
+
+    private Request request(URI uri, String authorization, byte[] body) {
+        Request request = http.newRequest(uri).method(HttpMethod.POST);
+        if (!authorization.isEmpty()) {
+            request.headers(headers -> headers.put(HttpHeader.AUTHORIZATION, authorization));
+        }
+        return request.body(new BytesRequestContent("application/json", body));
+    }
+
+    @Override
+    public void close() {
+        try {
+            http.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException("Jetty client did not stop", e);
+        }
+    }
+
+    /** What a non-streaming call returned. */
+    record Reply(int status, int length, String policy) {}
+}

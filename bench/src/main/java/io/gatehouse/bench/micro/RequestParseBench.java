@@ -1,0 +1,53 @@
+package io.gatehouse.bench.micro;
+
+import io.gatehouse.bench.fixtures.ChatBodies;
+import io.gatehouse.providers.ChatRequest;
+import io.gatehouse.providers.openai.OpenAiTranslator;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The parse step and the upstream body of the request path: {@link ChatRequest#parse} of a chat
+ * request (system prompt plus conversation turns) of about 1 KB and 16 KB, and {@link
+ * OpenAiTranslator#requestBody} (copy, set the deployment's model, serialise) of the parsed request.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@State(Scope.Benchmark)
+@Fork(1)
+@Warmup(iterations = 5, time = 1)
+@Measurement(iterations = 5, time = 1)
+public class RequestParseBench {
+    @Param({"1024", "16384"})
+    public int bodyBytes;
+
+    private final OpenAiTranslator translator = new OpenAiTranslator(true);
+    private byte[] body;
+    private ChatRequest request;
+
+    @Setup
+    public void setUp() {
+        body = ChatBodies.chat("fast", bodyBytes, false);
+        request = ChatRequest.parse(body);
+    }
+
+    @Benchmark
+    public ChatRequest parse() {
+        return ChatRequest.parse(body);
+    }
+
+    @Benchmark
+    public byte[] requestBody() {
+        return translator.requestBody(request, "gpt-4o-mini-2024-07-18");
+    }
+}
