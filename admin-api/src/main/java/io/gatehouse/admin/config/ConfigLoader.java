@@ -40,7 +40,7 @@ public final class ConfigLoader {
     private static final Set<String> TOP_LEVEL = Set.of(
             "node", "cluster", "database", "providers", "models", "auth", "policies", "limits", "cache", "telemetry");
     /** Top-level keys of the documented shape whose features this version does not serve yet. */
-    private static final Set<String> NOT_YET_SUPPORTED = Set.of("cluster", "database", "limits", "cache", "telemetry");
+    private static final Set<String> NOT_YET_SUPPORTED = Set.of("database", "cache", "telemetry");
 
     private static final Map<String, String> ENV_OVERRIDES = Map.of(
             "GATEHOUSE_HTTP_PORT", "http_port",
@@ -118,6 +118,29 @@ public final class ConfigLoader {
         overrides.integer("GATEHOUSE_HTTP_PORT", 0, 0, 65535);
         overrides.integer("GATEHOUSE_ADMIN_PORT", 0, 0, 65535);
         values.fields().forEachRemaining(e -> node.set(ENV_OVERRIDES.get(e.getKey()), e.getValue()));
+        applyClusterEnvOverrides(root);
+    }
+
+    private void applyClusterEnvOverrides(ObjectNode root) {
+        String port = env.apply("GATEHOUSE_CLUSTER_PORT");
+        String members = env.apply("GATEHOUSE_CLUSTER_MEMBERS");
+        if ((port == null || port.isBlank()) && (members == null || members.isBlank())) {
+            return;
+        }
+        ObjectNode cluster = root.get("cluster") instanceof ObjectNode c ? c : root.putObject("cluster");
+        if (port != null && !port.isBlank()) {
+            ObjectNode value = YAML.createObjectNode().put("GATEHOUSE_CLUSTER_PORT", port);
+            new ConfigNode(value, "").integer("GATEHOUSE_CLUSTER_PORT", 0, 1, 65535);
+            cluster.put("port", port);
+        }
+        if (members != null && !members.isBlank()) {
+            var list = cluster.putArray("members");
+            for (String member : members.split(",")) {
+                if (!member.isBlank()) {
+                    list.add(member.trim());
+                }
+            }
+        }
     }
 
     private GatewayConfig read(ConfigNode root) {
@@ -141,7 +164,45 @@ public final class ConfigLoader {
         models.forEach(m -> modelNames.add(m.name()));
         List<PolicyConfig> policies =
                 root.has("policies") ? AuthAndPolicyReader.readPolicies(root.objects("policies"), modelNames) : null;
-        return new GatewayConfig(node, providers, models, auth, policies);
+        ClusterConfig cluster = readCluster(root.optionalObject("cluster"), node);
+        LimitsConfig limits = readLimits(root.optionalObject("limits"));
+        return new GatewayConfig(node, providers, models, auth, policies, cluster, limits);
+    }
+
+    private ClusterConfig readCluster(ConfigNode cluster, NodeConfig node) {
+        if (cluster == null) {
+            return new ClusterConfig("gatehouse", node.bindAddress(), 5701, List.of(), false, 1);
+        }
+        cluster.allowOnly(Set.of("name", "bind_address", "port", "members", "kubernetes", "expected_members"));
+        List<String> members = cluster.strings("members");
+        for (int i = 0; i < members.size(); i++) {
+            if (!members.get(i).matches("[A-Za-z0-9.\\-\\[\\]:]+:\\d{1,5}")) {
+                throw new ConfigException(cluster.path() + ".members[" + i + "]: \"" + members.get(i)
+                        + "\" (expected: host:port, e.g. 10.0.0.5:5701)");
+            }
+        }
+        return new ClusterConfig(
+                cluster.string("name", "gatehouse"),
+                cluster.string("bind_address", node.bindAddress()),
+                (int) cluster.integer("port", 5701, 1, 65535),
+                members,
+                cluster.bool("kubernetes", false),
+                (int) cluster.integer("expected_members", Math.max(1, members.size()), 1, 1000));
+    }
+
+    private static LimitsConfig readLimits(ConfigNode limits) {
+        if (limits == null) {
+            return LimitsConfig.DEFAULT;
+        }
+        limits.allowOnly(Set.of("timeout", "on_unavailable", "default_max_output_tokens"));
+        return new LimitsConfig(
+                limits.duration(
+                        "timeout", LimitsConfig.DEFAULT.timeout(), Duration.ofMillis(1), Duration.ofSeconds(30)),
+                !limits.has("on_unavailable")
+                        || limits.oneOf("on_unavailable", List.of("open", "closed"))
+                                .equals("open"),
+                (int) limits.integer(
+                        "default_max_output_tokens", LimitsConfig.DEFAULT.defaultMaxOutputTokens(), 1, 1_000_000));
     }
 
     private NodeConfig readNode(ConfigNode node) {

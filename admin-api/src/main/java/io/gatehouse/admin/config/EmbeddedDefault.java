@@ -29,7 +29,8 @@ public final class EmbeddedDefault {
         providers.addAll(openai.providers());
         List<ModelConfig> models = new ArrayList<>(base.models());
         models.addAll(openai.models());
-        return new GatewayConfig(base.node(), providers, models, base.auth(), base.policies());
+        return new GatewayConfig(
+                base.node(), providers, models, base.auth(), base.policies(), base.cluster(), base.limits());
     }
 
     private static byte[] resource(String name) {

@@ -244,7 +244,7 @@ class ConfigLoaderTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"cluster", "database", "limits", "cache", "telemetry"})
+    @ValueSource(strings = {"database", "cache", "telemetry"})
     void aNotYetSupportedTopLevelKeyGivesAClearError(String key) {
         assertThatThrownBy(() -> load(MINIMAL_NODE + key + ":\n  enabled: true\n", Map.of()))
                 .isInstanceOf(ConfigException.class)
@@ -633,8 +633,50 @@ class ConfigLoaderTest {
 
     @Test
     void aReservedKeyWithoutAValueIsStillRefused() {
-        assertThatThrownBy(() -> load("cluster:\n", Map.of()))
+        assertThatThrownBy(() -> load("cache:\n", Map.of()))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageStartingWith("cluster: not supported");
+                .hasMessageStartingWith("cache: not supported");
+    }
+
+    @Test
+    void readsClusterAndLimitsWithEnvironmentOverrides() {
+        GatewayConfig config = load(
+                """
+                cluster:
+                  name: prod
+                  members: ["10.0.0.5:5701", "10.0.0.6:5701"]
+                limits:
+                  timeout: 100ms
+                  on_unavailable: closed
+                """,
+                Map.of(
+                        "GATEHOUSE_CLUSTER_PORT",
+                        "5801",
+                        "GATEHOUSE_CLUSTER_MEMBERS",
+                        "127.0.0.1:5801, 127.0.0.1:5802,127.0.0.1:5803"));
+
+        assertThat(config.cluster().name()).isEqualTo("prod");
+        assertThat(config.cluster().port()).isEqualTo(5801);
+        assertThat(config.cluster().members()).containsExactly("127.0.0.1:5801", "127.0.0.1:5802", "127.0.0.1:5803");
+        assertThat(config.cluster().expectedMembers()).isEqualTo(3);
+        assertThat(config.cluster().bindAddress()).isEqualTo("127.0.0.1");
+        assertThat(config.limits().timeout()).isEqualTo(Duration.ofMillis(100));
+        assertThat(config.limits().failOpen()).isFalse();
+    }
+
+    @Test
+    void withoutAClusterKeyTheNodeIsAClusterOfOne() {
+        GatewayConfig config = load("", Map.of());
+
+        assertThat(config.cluster().members()).isEmpty();
+        assertThat(config.cluster().expectedMembers()).isEqualTo(1);
+        assertThat(config.limits()).isEqualTo(LimitsConfig.DEFAULT);
+    }
+
+    @Test
+    void aMalformedMemberAddressIsRefused() {
+        assertThatThrownBy(() -> load("cluster: { members: [\"just-a-host\"] }", Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("cluster.members[0]: \"just-a-host\" (expected: host:port");
     }
 }
