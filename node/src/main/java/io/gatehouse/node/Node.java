@@ -45,6 +45,7 @@ public final class Node {
     private final GracefulShutdownHandler dataPlane;
     private final UpstreamClient upstream;
     private final ScheduledExecutorService scheduler;
+    private final ProviderFactory providers;
     private final GatewayMetrics metrics;
     private final AtomicBoolean ready = new AtomicBoolean();
     private final AtomicBoolean stopped = new AtomicBoolean();
@@ -55,12 +56,14 @@ public final class Node {
             GracefulShutdownHandler dataPlane,
             UpstreamClient upstream,
             ScheduledExecutorService scheduler,
+            ProviderFactory providers,
             GatewayMetrics metrics) {
         this.config = config;
         this.server = server;
         this.dataPlane = dataPlane;
         this.upstream = upstream;
         this.scheduler = scheduler;
+        this.providers = providers;
         this.metrics = metrics;
     }
 
@@ -80,7 +83,17 @@ public final class Node {
         UpstreamClient upstream = UpstreamClient.start(new UpstreamClient.Settings(
                 nodeConfig.upstream().connectTimeout(), nodeConfig.upstream().maxConnectionsPerHost(), 1024));
         GatewayMetrics metrics = new GatewayMetrics(nodeConfig.name());
-        ModelCatalog catalog = catalog(config, new ProviderFactory(upstream, TokenCounter.o200k(), scheduler));
+        ProviderFactory providers = new ProviderFactory(upstream, TokenCounter.o200k(), scheduler);
+        ModelCatalog catalog;
+        try {
+            catalog = catalog(config, providers);
+        } catch (RuntimeException e) {
+            // A provider that cannot be built (such as an unreadable key) must not leave threads behind.
+            providers.close();
+            upstream.close();
+            scheduler.shutdownNow();
+            throw e;
+        }
         AtomicReference<ModelCatalog> current = new AtomicReference<>(catalog);
 
         AtomicReference<Node> self = new AtomicReference<>();
@@ -112,12 +125,13 @@ public final class Node {
         try {
             server.start();
         } catch (RuntimeException e) {
+            providers.close();
             upstream.close();
             scheduler.shutdownNow();
             metrics.close();
             throw e;
         }
-        Node node = new Node(nodeConfig, server, dataPlane, upstream, scheduler, metrics);
+        Node node = new Node(nodeConfig, server, dataPlane, upstream, scheduler, providers, metrics);
         self.set(node);
         node.ready.set(true);
         log.info(
@@ -188,6 +202,7 @@ public final class Node {
             Thread.currentThread().interrupt();
         }
         server.stop();
+        providers.close();
         upstream.close();
         scheduler.shutdownNow();
         metrics.close();
