@@ -10,7 +10,7 @@ import io.gatehouse.node.metrics.GatewayMetrics;
 import io.gatehouse.node.routing.ModelCatalog;
 import io.gatehouse.node.routing.Route;
 import io.gatehouse.node.routing.Target;
-import io.gatehouse.policy.Authenticator;
+import io.gatehouse.policy.PolicyEngine;
 import io.gatehouse.providers.ChatProvider;
 import io.gatehouse.providers.EmbeddingProvider;
 import io.gatehouse.providers.tokens.TokenCounter;
@@ -29,6 +29,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xnio.Options;
@@ -47,6 +48,7 @@ public final class Node {
     private final ScheduledExecutorService scheduler;
     private final ProviderFactory providers;
     private final GatewayMetrics metrics;
+    private final AccessControl access;
     private final AtomicBoolean ready = new AtomicBoolean();
     private final AtomicBoolean stopped = new AtomicBoolean();
 
@@ -57,7 +59,8 @@ public final class Node {
             UpstreamClient upstream,
             ScheduledExecutorService scheduler,
             ProviderFactory providers,
-            GatewayMetrics metrics) {
+            GatewayMetrics metrics,
+            AccessControl access) {
         this.config = config;
         this.server = server;
         this.dataPlane = dataPlane;
@@ -65,6 +68,7 @@ public final class Node {
         this.scheduler = scheduler;
         this.providers = providers;
         this.metrics = metrics;
+        this.access = access;
     }
 
     /**
@@ -83,27 +87,35 @@ public final class Node {
         UpstreamClient upstream = UpstreamClient.start(new UpstreamClient.Settings(
                 nodeConfig.upstream().connectTimeout(), nodeConfig.upstream().maxConnectionsPerHost(), 1024));
         GatewayMetrics metrics = new GatewayMetrics(nodeConfig.name());
-        ProviderFactory providers = new ProviderFactory(upstream, TokenCounter.o200k(), scheduler);
+        TokenCounter tokens = TokenCounter.o200k();
+        ProviderFactory providers = new ProviderFactory(upstream, tokens, scheduler);
+        AccessControl access;
         ModelCatalog catalog;
         try {
+            access = AccessControl.from(config);
             catalog = catalog(config, providers);
         } catch (RuntimeException e) {
             // A provider that cannot be built (such as an unreadable key) must not leave threads behind.
             providers.close();
             upstream.close();
             scheduler.shutdownNow();
+            metrics.close();
             throw e;
         }
-        AtomicReference<ModelCatalog> current = new AtomicReference<>(catalog);
+        AtomicReference<ModelCatalog> currentCatalog = new AtomicReference<>(catalog);
+        AtomicReference<PolicyEngine> currentPolicies = new AtomicReference<>(access.policies());
 
         AtomicReference<Node> self = new AtomicReference<>();
+        BooleanSupplier ready = () -> self.get() != null && self.get().ready.get();
         GracefulShutdownHandler dataPlane = Handlers.gracefulShutdown(DataPlane.handler(
                 nodeConfig.name(),
                 nodeConfig.maxRequestBytes(),
-                Authenticator.openAccess(),
-                current::get,
+                access.authenticator(),
+                currentPolicies::get,
+                tokens,
+                currentCatalog::get,
                 metrics,
-                () -> self.get() != null && self.get().ready.get()));
+                ready));
         Undertow server = Undertow.builder()
                 .setIoThreads(Math.max(2, Runtime.getRuntime().availableProcessors()))
                 .setWorkerThreads(4)
@@ -119,19 +131,24 @@ public final class Node {
                         nodeConfig.bindAddress(),
                         AdminPlane.handler(
                                 nodeConfig.name(),
+                                nodeConfig.adminToken() == null
+                                        ? null
+                                        : nodeConfig.adminToken().reveal(),
+                                currentPolicies::get,
                                 metrics,
-                                () -> self.get() != null && self.get().ready.get()))
+                                ready))
                 .build();
         try {
             server.start();
         } catch (RuntimeException e) {
+            closeQuietly(access);
             providers.close();
             upstream.close();
             scheduler.shutdownNow();
             metrics.close();
             throw e;
         }
-        Node node = new Node(nodeConfig, server, dataPlane, upstream, scheduler, providers, metrics);
+        Node node = new Node(nodeConfig, server, dataPlane, upstream, scheduler, providers, metrics, access);
         self.set(node);
         node.ready.set(true);
         log.info(
@@ -202,11 +219,20 @@ public final class Node {
             Thread.currentThread().interrupt();
         }
         server.stop();
+        closeQuietly(access);
         providers.close();
         upstream.close();
         scheduler.shutdownNow();
         metrics.close();
         log.info("Gatehouse node {} stopped", config.name());
+    }
+
+    private static void closeQuietly(AutoCloseable resource) {
+        try {
+            resource.close();
+        } catch (Exception e) {
+            log.warn("could not close {}", resource, e);
+        }
     }
 
     /** Stops with the configured grace period. */
