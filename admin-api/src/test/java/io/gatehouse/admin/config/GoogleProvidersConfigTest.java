@@ -109,4 +109,21 @@ class GoogleProvidersConfigTest {
                 .doesNotContain("PRIVATE")
                 .doesNotContain("MIIEvQ");
     }
+
+    @Test
+    void theEmbeddedDefaultAddsGeminiWhenItsKeyIsSet() {
+        GatewayConfig config = EmbeddedDefault.load(
+                Map.of("GATEHOUSE_NODE_NAME", "n1", "GEMINI_API_KEY", "AIzaSy-test", "OPENAI_API_KEY", "sk-test")::get);
+
+        assertThat(config.providers()).extracting(ProviderConfig::name).containsExactly("mock", "openai", "gemini");
+        assertThat(config.providers().get(2).apiKey().reveal()).isEqualTo("AIzaSy-test");
+        assertThat(config.models())
+                .extracting(ModelConfig::name)
+                .contains("demo", "gpt-4o-mini", "gemini-2.5-flash", "gemini-embedding-001")
+                .doesNotHaveDuplicates();
+        assertThat(EmbeddedDefault.load(Map.of("GATEHOUSE_NODE_NAME", "n1")::get)
+                        .providers())
+                .extracting(ProviderConfig::name)
+                .containsExactly("mock");
+    }
 }
