@@ -435,7 +435,10 @@ final class OpenAiToGemini {
                     "tool_choice must be none, auto, required or {\"type\":\"function\",\"function\":{\"name\":...}}.",
                     "tool_choice");
         }
-        if (!hasTools && !calling.path("mode").asText().equals("NONE")) {
+        if (!hasTools) {
+            if (calling.path("mode").asText().equals("NONE")) {
+                return null; // nothing to call anyway
+            }
             throw bad("tool_choice requires 'tools'.", "tool_choice");
         }
         return config;

@@ -145,7 +145,8 @@ class OpenAiToGeminiTest {
     void parametersThatOnlyHintAreAcceptedAndNotSent() {
         JsonNode body = translate(chat("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],"
                 + "\"user\":\"u-1\",\"safety_identifier\":\"s-1\",\"prompt_cache_key\":\"k\",\"store\":false,"
-                + "\"logprobs\":false,\"parallel_tool_calls\":true,\"modalities\":[\"text\"],\"temperature\":null}"));
+                + "\"logprobs\":false,\"parallel_tool_calls\":true,\"modalities\":[\"text\"],\"temperature\":null,"
+                + "\"tool_choice\":\"none\"}"));
 
         assertThat(body).isEqualTo(parse("{\"contents\":[{\"role\":\"user\",\"parts\":[{\"text\":\"hi\"}]}]}"));
     }
