@@ -38,12 +38,8 @@ final class GeminiErrors {
         return fromError(error, httpStatus, provider);
     }
 
-    /**
-     * The client-facing error for the {@code error} member of a Google error body.
-     *
-     * @param httpStatus the response's status, or 0 for an error event inside a stream
-     */
-    static ApiError fromError(JsonNode error, int httpStatus, String provider) {
+    /** The client-facing error for the {@code error} member of a Google error body. */
+    private static ApiError fromError(JsonNode error, int httpStatus, String provider) {
         String status = error.path("status").asText("");
         int code = error.path("code").asInt(httpStatus);
         if (status.isEmpty()) {

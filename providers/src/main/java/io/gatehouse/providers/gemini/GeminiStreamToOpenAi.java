@@ -79,7 +79,7 @@ final class GeminiStreamToOpenAi implements StreamTranslator {
             throw new ApiException(ApiError.upstreamFailed("The provider sent a stream event that is not an object."));
         }
         if (event.has("error")) {
-            throw new ApiException(GeminiErrors.fromError(event.get("error"), 0, "the provider"));
+            throw new ApiException(midStreamError(event.get("error")));
         }
         if (id == null) {
             id = GeminiToOpenAi.completionId(event, ids);
@@ -167,6 +167,17 @@ final class GeminiStreamToOpenAi implements StreamTranslator {
         chunk.put("created", created);
         chunk.put("model", model);
         return chunk;
+    }
+
+    /**
+     * An error Google reported inside the stream. As for every provider, it becomes a 502 without
+     * Google's message (which could describe the gateway's account); its canonical status, a short
+     * identifier, is kept for diagnosis.
+     */
+    static ApiError midStreamError(JsonNode error) {
+        String status = error.path("status").asText("");
+        String hint = status.matches("[A-Z_]{1,64}") ? " (" + status + ")" : "";
+        return ApiError.upstreamFailed("The provider failed while streaming the answer" + hint + ".");
     }
 
     @Override
