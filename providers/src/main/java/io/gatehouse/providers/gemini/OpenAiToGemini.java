@@ -10,7 +10,6 @@ import io.gatehouse.providers.ChatRequest;
 import io.gatehouse.providers.Json;
 import java.io.IOException;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -106,9 +105,7 @@ final class OpenAiToGemini {
     }
 
     private static void rejectUnsupported(ObjectNode body) {
-        Iterator<Map.Entry<String, JsonNode>> fields = body.fields();
-        while (fields.hasNext()) {
-            Map.Entry<String, JsonNode> field = fields.next();
+        for (Map.Entry<String, JsonNode> field : body.properties()) {
             String name = field.getKey();
             JsonNode value = field.getValue();
             if (value.isNull()) {
