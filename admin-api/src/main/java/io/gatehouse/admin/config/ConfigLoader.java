@@ -36,6 +36,8 @@ public final class ConfigLoader {
     private static final ObjectMapper YAML =
             new ObjectMapper(new YAMLFactory()).enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}");
     private static final Set<String> TOP_LEVEL = Set.of(
             "node", "cluster", "database", "providers", "models", "auth", "policies", "limits", "cache", "telemetry");
@@ -51,6 +53,8 @@ public final class ConfigLoader {
             "GATEHOUSE_ADMIN_TOKEN", "admin_token");
 
     private static final Duration MAX_TIMEOUT = Duration.ofHours(1);
+    private static final Pattern GOOGLE_PROJECT = Pattern.compile("[a-z][a-z0-9.:-]{0,127}");
+    private static final Pattern GOOGLE_LOCATION = Pattern.compile("[a-z][a-z0-9-]{0,62}");
 
     private final Function<String, @Nullable String> env;
 
@@ -299,12 +303,16 @@ public final class ConfigLoader {
                 case "mock" ->
                     keys.addAll(Set.of("latency", "stream_chunks", "chunk_interval", "embedding_dimensions"));
                 case "azure-openai" -> keys.addAll(Set.of("base_url", "api_key", "api_version"));
+                case "vertex-ai" -> keys.addAll(Set.of("project", "location", "credentials_file", "base_url"));
                 default -> keys.addAll(Set.of("base_url", "api_key"));
             }
             item.allowOnly(keys);
             URI baseUrl = item.optionalHttpUrl("base_url");
             if (baseUrl == null && type.equals("openai")) {
                 baseUrl = URI.create("https://api.openai.com/v1");
+            }
+            if (baseUrl == null && type.equals("gemini")) {
+                baseUrl = URI.create("https://generativelanguage.googleapis.com");
             }
             if (baseUrl == null && type.equals("azure-openai")) {
                 throw new ConfigException(item.path()
@@ -314,6 +322,12 @@ public final class ConfigLoader {
             if (apiKey == null && type.equals("azure-openai")) {
                 throw new ConfigException(item.path() + ".api_key: missing (expected: the resource's API key)");
             }
+            if (apiKey == null && type.equals("gemini")) {
+                throw new ConfigException(item.path()
+                        + ".api_key: missing (expected: a Gemini API key from Google AI Studio, e.g."
+                        + " ${GEMINI_API_KEY})");
+            }
+            ProviderConfig.VertexConfig vertex = type.equals("vertex-ai") ? readVertex(item) : null;
             Duration firstByte = Duration.ofSeconds(60);
             Duration idle = Duration.ofSeconds(30);
             ConfigNode timeouts = item.optionalObject("timeouts");
@@ -338,9 +352,75 @@ public final class ConfigLoader {
                     item.optionalString("api_version"),
                     firstByte,
                     idle,
-                    mock));
+                    mock,
+                    vertex));
         }
         return providers;
+    }
+
+    private static ProviderConfig.VertexConfig readVertex(ConfigNode item) {
+        String project = item.optionalString("project");
+        if (project == null) {
+            throw new ConfigException(item.path() + ".project: missing (expected: the Google Cloud project id)");
+        }
+        if (!GOOGLE_PROJECT.matcher(project).matches()) {
+            throw new ConfigException(item.path() + ".project: \"" + project
+                    + "\" (expected: a Google Cloud project id such as acme-prod-ai)");
+        }
+        String location = item.optionalString("location");
+        if (location == null) {
+            throw new ConfigException(item.path()
+                    + ".location: missing (expected: a Google Cloud region such as us-central1, or global)");
+        }
+        if (!GOOGLE_LOCATION.matcher(location).matches()) {
+            throw new ConfigException(item.path() + ".location: \"" + location
+                    + "\" (expected: a Google Cloud region such as us-central1, or global)");
+        }
+        String path = item.path() + ".credentials_file";
+        String credentials = item.optionalString("credentials_file");
+        if (credentials == null) {
+            throw new ConfigException(path + ": missing (expected: the path of a service account JSON key file,"
+                    + " or its content, e.g. ${GOOGLE_SERVICE_ACCOUNT_KEY})");
+        }
+        String json = credentials.stripLeading().startsWith("{") ? credentials : readKeyFile(credentials, path);
+        checkServiceAccountKey(json, path);
+        return new ProviderConfig.VertexConfig(project, location, new Secret(json));
+    }
+
+    private static String readKeyFile(String file, String path) {
+        try {
+            return Files.readString(Path.of(file));
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(path + ": " + file
+                    + ": no such file (expected: a service account JSON key file, or the key's content)");
+        } catch (IOException | RuntimeException e) {
+            throw new ConfigException(
+                    path + ": " + file + ": cannot be read (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    /** The shape of a key, checked early so a bad file fails at load; never quotes the content. */
+    private static void checkServiceAccountKey(String json, String path) {
+        JsonNode key;
+        try {
+            key = JSON.readTree(json);
+        } catch (IOException e) {
+            key = null;
+        }
+        if (key == null || !key.isObject()) {
+            throw new ConfigException(path + ": not JSON (expected: a Google service account key)");
+        }
+        if (!key.path("type").asText("").equals("service_account")) {
+            throw new ConfigException(
+                    path + ": \"type\" is \"" + key.path("type").asText("")
+                            + "\" (expected: \"service_account\"; create a key for a service account)");
+        }
+        for (String field : List.of("client_email", "private_key")) {
+            if (key.path(field).asText("").isBlank()) {
+                throw new ConfigException(path + ": \"" + field + "\" is missing (expected: a service account key as"
+                        + " Google issues it)");
+            }
+        }
     }
 
     private static List<ModelConfig> readModels(List<ConfigNode> items, List<ProviderConfig> providers) {

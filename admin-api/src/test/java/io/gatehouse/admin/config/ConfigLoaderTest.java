@@ -255,7 +255,7 @@ class ConfigLoaderTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
-            providers: [{ name: a, type: mock }, { name: b, type: bedrock }]            | providers[1].type: "bedrock" (expected: one of openai, azure-openai, mock)
+            providers: [{ name: a, type: mock }, { name: b, type: bedrock }]            | providers[1].type: "bedrock" (expected: one of openai, azure-openai,
             providers: [{ name: a }]                                                    | providers[0].type: missing (expected: a non-empty string)
             providers: [{ type: mock }]                                                 | providers[0].name: missing (expected: a non-empty string)
             providers: [{ name: 'has space', type: mock }]                              | providers[0].name: "has space" (expected: letters, digits and . _ : / -, at most 128)
