@@ -14,6 +14,7 @@ import io.gatehouse.node.http.EndpointHandler;
 import io.gatehouse.node.http.ErrorGuardHandler;
 import io.gatehouse.node.http.Fallbacks;
 import io.gatehouse.node.http.HealthHandler;
+import io.gatehouse.node.http.LimitScope;
 import io.gatehouse.node.http.ModelsHandler;
 import io.gatehouse.node.http.ParseChatHandler;
 import io.gatehouse.node.http.ParseEmbeddingsHandler;
@@ -27,13 +28,17 @@ import io.gatehouse.policy.PolicyEngine;
 import io.gatehouse.providers.tokens.TokenCounter;
 import io.undertow.Handlers;
 import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The data plane's request pipeline, assembled in one place so it reads top to bottom: every
  * request gets an id and an access log line; a model request is received, authenticated, parsed,
- * decided by the policies, admitted by the cluster-wide limits, routed to a deployment and relayed.
+ * decided by the policies, admitted by the caller's cluster-wide limits, routed to a deployment,
+ * admitted by that deployment's quota, and relayed.
  */
 final class DataPlane {
     private DataPlane() {}
@@ -73,7 +78,15 @@ final class DataPlane {
                         new ParseChatHandler(new DecideHandler(
                                 parts.policies(),
                                 parts.tokens(),
-                                admit(parts, new RouteHandler(parts.catalog(), new ChatCompletionHandler()))))));
+                                admit(
+                                        parts,
+                                        LimitScope.ofDecision(),
+                                        new RouteHandler(
+                                                parts.catalog(),
+                                                admit(
+                                                        parts,
+                                                        LimitScope.ofDeployment(),
+                                                        new ChatCompletionHandler())))))));
 
         HttpHandler embeddings = new ReceiveJsonHandler(
                 parts.maxRequestBytes(),
@@ -82,7 +95,12 @@ final class DataPlane {
                         new ParseEmbeddingsHandler(new DecideHandler(
                                 parts.policies(),
                                 parts.tokens(),
-                                admit(parts, new RouteHandler(parts.catalog(), new EmbeddingsHandler()))))));
+                                admit(
+                                        parts,
+                                        LimitScope.ofDecision(),
+                                        new RouteHandler(
+                                                parts.catalog(),
+                                                admit(parts, LimitScope.ofDeployment(), new EmbeddingsHandler())))))));
 
         HttpHandler models = new AuthenticateHandler(
                 parts.authenticator(),
@@ -102,9 +120,11 @@ final class DataPlane {
                 new RequestIdHandler(parts.nodeName(), new AccessLogHandler(parts.metrics(), paths)));
     }
 
-    private static HttpHandler admit(Parts parts, HttpHandler next) {
+    private static HttpHandler admit(
+            Parts parts, Function<HttpServerExchange, @Nullable LimitScope> scope, HttpHandler next) {
         LimitsConfig config = parts.limitsConfig();
         return new AdmitHandler(
+                scope,
                 parts.limits(),
                 config.timeout(),
                 config.failOpen(),

@@ -441,7 +441,7 @@ public final class ConfigLoader {
             List<ModelConfig.Deployment> deployments = new ArrayList<>();
             int totalWeight = 0;
             for (ConfigNode d : deploymentNodes) {
-                d.allowOnly(Set.of("provider", "model", "weight"));
+                d.allowOnly(Set.of("provider", "model", "weight", "rpm", "tpm"));
                 String provider = d.string("provider");
                 if (!providerNames.contains(provider)) {
                     throw new ConfigException(
@@ -450,7 +450,12 @@ public final class ConfigLoader {
                 }
                 int weight = (int) d.integer("weight", 1, 0, 1_000_000);
                 totalWeight += weight;
-                deployments.add(new ModelConfig.Deployment(provider, d.string("model", name), weight));
+                deployments.add(new ModelConfig.Deployment(
+                        provider,
+                        d.string("model", name),
+                        weight,
+                        d.has("rpm") ? d.integer("rpm", 1, 1, Long.MAX_VALUE) : null,
+                        d.has("tpm") ? d.integer("tpm", 1, 1, Long.MAX_VALUE) : null));
             }
             if (totalWeight == 0) {
                 throw new ConfigException(
