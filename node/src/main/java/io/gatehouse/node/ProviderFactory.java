@@ -8,6 +8,9 @@ import io.gatehouse.providers.ChatProvider;
 import io.gatehouse.providers.Credential;
 import io.gatehouse.providers.HttpProvider;
 import io.gatehouse.providers.Timeouts;
+import io.gatehouse.providers.bedrock.BedrockEndpoint;
+import io.gatehouse.providers.bedrock.BedrockTranslator;
+import io.gatehouse.providers.bedrock.SigV4Credential;
 import io.gatehouse.providers.mock.MockProvider;
 import io.gatehouse.providers.mock.MockSettings;
 import io.gatehouse.providers.openai.AzureOpenAiEndpoint;
@@ -15,6 +18,8 @@ import io.gatehouse.providers.openai.OpenAiEndpoint;
 import io.gatehouse.providers.openai.OpenAiTranslator;
 import io.gatehouse.providers.tokens.TokenCounter;
 import io.gatehouse.providers.transport.UpstreamClient;
+import java.net.URI;
+import java.time.Clock;
 import java.util.concurrent.ScheduledExecutorService;
 
 /** Builds a provider from its configuration: translator, credential and transport. Thread-safe. */
@@ -63,6 +68,27 @@ final class ProviderFactory {
                                 requireNonNull(config.apiKey(), "api_key").reveal()),
                         translator,
                         translator,
+                        upstream,
+                        timeouts);
+            }
+            case "bedrock" -> {
+                ProviderConfig.AwsConfig aws = requireNonNull(config.aws(), "aws settings");
+                URI baseUrl =
+                        config.baseUrl() != null ? config.baseUrl() : BedrockEndpoint.defaultBaseUrl(aws.region());
+                yield new HttpProvider(
+                        config.name(),
+                        new BedrockEndpoint(baseUrl),
+                        new SigV4Credential(
+                                aws.region(),
+                                "bedrock",
+                                aws.accessKeyId().reveal(),
+                                aws.secretAccessKey().reveal(),
+                                aws.sessionToken() == null
+                                        ? null
+                                        : aws.sessionToken().reveal(),
+                                Clock.systemUTC()),
+                        new BedrockTranslator(config.name()),
+                        null,
                         upstream,
                         timeouts);
             }
