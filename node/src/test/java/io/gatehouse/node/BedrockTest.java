@@ -243,6 +243,36 @@ class BedrockTest {
     }
 
     @Test
+    void theErrorTypeHeaderDecidesOverTheStatus() {
+        start(SECRET);
+        // 429 alone would read as the client's rate limit; the header says the model is still loading.
+        bedrock.fail(429, "ModelNotReadyException", "bedrock/error-model-not-ready.json");
+
+        assertThatThrownBy(() -> client.chat().completions().create(ask().build()))
+                .isInstanceOfSatisfying(InternalServerException.class, e -> {
+                    assertThat(e.statusCode()).isEqualTo(502);
+                    assertThat(e.getMessage()).contains("is loading the configured model");
+                });
+    }
+
+    @Test
+    void aValidationErrorBeforeTheStreamBeginsIs400WithBedrocksMessage() {
+        start(SECRET);
+        bedrock.fail(400, "ValidationException", "bedrock/error-validation.json");
+
+        assertThatThrownBy(() -> {
+                    try (StreamResponse<ChatCompletionChunk> stream =
+                            client.chat().completions().createStreaming(ask().build())) {
+                        stream.stream().toList();
+                    }
+                })
+                .isInstanceOfSatisfying(
+                        BadRequestException.class,
+                        e -> assertThat(e.getMessage()).contains("Input is too long for requested model"));
+        assertThat(bedrock.lastReceived().rawPath()).endsWith("/converse-stream");
+    }
+
+    @Test
     void anExceptionMidStreamEndsTheStreamWithAnErrorEvent() throws Exception {
         start(SECRET);
         bedrock.stream(List.of(

@@ -91,6 +91,7 @@ final class OpenAiToBedrock {
                                     + " user, assistant or tool; use 'tool' messages instead of 'function')",
                             path + ".role"));
             }
+            rejectUnsupported(message, role, path);
         }
         if (messages.isEmpty()) {
             throw new ApiException(ApiError.badRequest(
@@ -142,6 +143,25 @@ final class OpenAiToBedrock {
             if (!isDefault) {
                 throw new ApiException(ApiError.badRequest(unsupported(name, value), name));
             }
+        }
+    }
+
+    /**
+     * Message members Converse has no place for: a participant {@code name} (the model would never
+     * see it) and the deprecated or audio forms of assistant output.
+     */
+    private static void rejectUnsupported(JsonNode message, String role, String path) {
+        for (String field : new String[] {"name", "function_call", "audio"}) {
+            JsonNode value = message.get(field);
+            if (value == null || value.isNull() || (field.equals("name") && role.equals("tool"))) {
+                continue;
+            }
+            throw new ApiException(ApiError.badRequest(
+                    path + "." + field + " is not supported by Bedrock deployments"
+                            + (field.equals("name")
+                                    ? " (participant names are not sent to the model); remove it."
+                                    : "; remove it."),
+                    path + "." + field));
         }
     }
 
@@ -275,6 +295,10 @@ final class OpenAiToBedrock {
                                 partPath + ".type: '" + type + "' (expected: text or refusal)", partPath + ".type"));
                 }
             }
+        }
+        JsonNode refusal = message.get("refusal");
+        if (refusal != null && refusal.isTextual()) {
+            addText(blocks, refusal.asText());
         }
         JsonNode toolCalls = message.get("tool_calls");
         if (toolCalls != null && !toolCalls.isNull()) {

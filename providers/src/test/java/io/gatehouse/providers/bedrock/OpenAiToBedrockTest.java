@@ -140,6 +140,28 @@ class OpenAiToBedrockTest {
     }
 
     @Test
+    void rejectsParticipantNamesSinceTheModelWouldNeverSeeThem() {
+        ChatRequest request = chat("{'model':'m','messages':[{'role':'user','name':'alice','content':'hi'}]}");
+
+        ApiError error = reject(request);
+
+        assertThat(error.param()).isEqualTo("messages[0].name");
+        assertThat(error.message()).contains("participant names are not sent to the model");
+    }
+
+    @Test
+    void acceptsAnAssistantMessageAsTheGatewayReturnedIt() {
+        ChatRequest request = chat("{'model':'m','messages':[{'role':'user','content':'hi'},"
+                + "{'role':'assistant','content':'Hello!','refusal':null,'annotations':[],'audio':null},"
+                + "{'role':'tool','tool_call_id':'t1','name':'f','content':'x'}]}");
+
+        assertThat(BedrockFixtures.read(OpenAiToBedrock.translate(request))
+                        .at("/messages/1/content/0/text")
+                        .asText())
+                .isEqualTo("Hello!");
+    }
+
+    @Test
     void rejectsASystemPromptAlone() {
         ChatRequest request = chat("{'model':'m','messages':[{'role':'system','content':'be brief'}]}");
 
