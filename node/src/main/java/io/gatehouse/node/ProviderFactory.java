@@ -73,19 +73,17 @@ final class ProviderFactory {
             }
             case "bedrock" -> {
                 ProviderConfig.AwsConfig aws = requireNonNull(config.aws(), "aws settings");
-                URI baseUrl =
-                        config.baseUrl() != null ? config.baseUrl() : BedrockEndpoint.defaultBaseUrl(aws.region());
+                URI baseUrl = config.baseUrl();
+                Secret sessionToken = aws.sessionToken();
                 yield new HttpProvider(
                         config.name(),
-                        new BedrockEndpoint(baseUrl),
+                        new BedrockEndpoint(baseUrl != null ? baseUrl : BedrockEndpoint.defaultBaseUrl(aws.region())),
                         new SigV4Credential(
                                 aws.region(),
                                 "bedrock",
                                 aws.accessKeyId().reveal(),
                                 aws.secretAccessKey().reveal(),
-                                aws.sessionToken() == null
-                                        ? null
-                                        : aws.sessionToken().reveal(),
+                                sessionToken == null ? null : sessionToken.reveal(),
                                 Clock.systemUTC()),
                         new BedrockTranslator(config.name()),
                         null,

@@ -91,7 +91,7 @@ final class OpenAiToBedrock {
                                     + " user, assistant or tool; use 'tool' messages instead of 'function')",
                             path + ".role"));
             }
-            rejectUnsupported(message, role, path);
+            rejectUnsupportedMembers(message, role, path);
         }
         if (messages.isEmpty()) {
             throw new ApiException(ApiError.badRequest(
@@ -150,7 +150,7 @@ final class OpenAiToBedrock {
      * Message members Converse has no place for: a participant {@code name} (the model would never
      * see it) and the deprecated or audio forms of assistant output.
      */
-    private static void rejectUnsupported(JsonNode message, String role, String path) {
+    private static void rejectUnsupportedMembers(JsonNode message, String role, String path) {
         for (String field : new String[] {"name", "function_call", "audio"}) {
             JsonNode value = message.get(field);
             if (value == null || value.isNull() || (field.equals("name") && role.equals("tool"))) {

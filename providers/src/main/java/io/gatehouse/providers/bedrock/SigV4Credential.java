@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.gatehouse.providers.Credential;
 import io.gatehouse.providers.transport.UpstreamRequest;
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.http.ContentStreamProvider;
@@ -65,15 +66,16 @@ public final class SigV4Credential implements Credential {
                 .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, service)
                 .putProperty(AwsV4HttpSigner.REGION_NAME, region)
                 .putProperty(AwsV4HttpSigner.SIGNING_CLOCK, clock));
-        UpstreamRequest out = request;
-        for (Map.Entry<String, java.util.List<String>> header :
-                signed.request().headers().entrySet()) {
-            String name = header.getKey();
+        // Keep the gateway's headers and add what the signer added (Authorization, X-Amz-Date,
+        // x-amz-content-sha256, X-Amz-Security-Token). Host is left to the transport, which sends
+        // the one the signer read from the same URI.
+        Map<String, String> headers = new LinkedHashMap<>(request.headers());
+        signed.request().forEachHeader((name, values) -> {
             if (!request.headers().containsKey(name) && !name.equalsIgnoreCase("Host")) {
-                out = out.withHeader(name, String.join(",", header.getValue()));
+                headers.put(name, String.join(",", values));
             }
-        }
-        return out;
+        });
+        return new UpstreamRequest(request.uri(), headers, body, request.firstByteTimeout(), request.idleTimeout());
     }
 
     @Override
