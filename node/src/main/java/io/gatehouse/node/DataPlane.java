@@ -3,6 +3,7 @@ package io.gatehouse.node;
 import io.gatehouse.node.http.AccessLogHandler;
 import io.gatehouse.node.http.AuthenticateHandler;
 import io.gatehouse.node.http.ChatCompletionHandler;
+import io.gatehouse.node.http.DecideHandler;
 import io.gatehouse.node.http.EmbeddingsHandler;
 import io.gatehouse.node.http.EndpointHandler;
 import io.gatehouse.node.http.ErrorGuardHandler;
@@ -17,6 +18,8 @@ import io.gatehouse.node.http.RouteHandler;
 import io.gatehouse.node.metrics.GatewayMetrics;
 import io.gatehouse.node.routing.ModelCatalog;
 import io.gatehouse.policy.Authenticator;
+import io.gatehouse.policy.PolicyEngine;
+import io.gatehouse.providers.tokens.TokenCounter;
 import io.undertow.Handlers;
 import io.undertow.server.HttpHandler;
 import java.util.function.BooleanSupplier;
@@ -25,7 +28,7 @@ import java.util.function.Supplier;
 /**
  * The data plane's request pipeline, assembled in one place so it reads top to bottom: every
  * request gets an id and an access log line; a model request is received, authenticated, parsed,
- * routed to a deployment and relayed.
+ * decided by the policies, routed to a deployment and relayed.
  */
 final class DataPlane {
     private DataPlane() {}
@@ -34,6 +37,8 @@ final class DataPlane {
             String nodeName,
             long maxRequestBytes,
             Authenticator authenticator,
+            Supplier<PolicyEngine> policies,
+            TokenCounter tokens,
             Supplier<ModelCatalog> catalog,
             GatewayMetrics metrics,
             BooleanSupplier ready) {
@@ -41,15 +46,19 @@ final class DataPlane {
         HttpHandler chatCompletions = new ReceiveJsonHandler(
                 maxRequestBytes,
                 new AuthenticateHandler(
-                        authenticator, new ParseChatHandler(new RouteHandler(catalog, new ChatCompletionHandler()))));
+                        authenticator,
+                        new ParseChatHandler(new DecideHandler(
+                                policies, tokens, new RouteHandler(catalog, new ChatCompletionHandler())))));
 
         HttpHandler embeddings = new ReceiveJsonHandler(
                 maxRequestBytes,
                 new AuthenticateHandler(
-                        authenticator, new ParseEmbeddingsHandler(new RouteHandler(catalog, new EmbeddingsHandler()))));
+                        authenticator,
+                        new ParseEmbeddingsHandler(new DecideHandler(
+                                policies, tokens, new RouteHandler(catalog, new EmbeddingsHandler())))));
 
-        HttpHandler models =
-                new AuthenticateHandler(authenticator, new ModelsHandler(catalog, System.currentTimeMillis() / 1000));
+        HttpHandler models = new AuthenticateHandler(
+                authenticator, new ModelsHandler(catalog, policies, System.currentTimeMillis() / 1000));
 
         HttpHandler paths = Handlers.routing()
                 .post("/v1/chat/completions", new EndpointHandler("chat", chatCompletions))

@@ -29,7 +29,7 @@ public final class EmbeddedDefault {
         providers.addAll(openai.providers());
         List<ModelConfig> models = new ArrayList<>(base.models());
         models.addAll(openai.models());
-        return new GatewayConfig(base.node(), providers, models);
+        return new GatewayConfig(base.node(), providers, models, base.auth(), base.policies());
     }
 
     private static byte[] resource(String name) {
