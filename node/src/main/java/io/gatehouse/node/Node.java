@@ -46,6 +46,7 @@ public final class Node {
     private final GracefulShutdownHandler dataPlane;
     private final UpstreamClient upstream;
     private final ScheduledExecutorService scheduler;
+    private final ProviderFactory providers;
     private final GatewayMetrics metrics;
     private final AccessControl access;
     private final AtomicBoolean ready = new AtomicBoolean();
@@ -57,6 +58,7 @@ public final class Node {
             GracefulShutdownHandler dataPlane,
             UpstreamClient upstream,
             ScheduledExecutorService scheduler,
+            ProviderFactory providers,
             GatewayMetrics metrics,
             AccessControl access) {
         this.config = config;
@@ -64,6 +66,7 @@ public final class Node {
         this.dataPlane = dataPlane;
         this.upstream = upstream;
         this.scheduler = scheduler;
+        this.providers = providers;
         this.metrics = metrics;
         this.access = access;
     }
@@ -85,12 +88,15 @@ public final class Node {
                 nodeConfig.upstream().connectTimeout(), nodeConfig.upstream().maxConnectionsPerHost(), 1024));
         GatewayMetrics metrics = new GatewayMetrics(nodeConfig.name());
         TokenCounter tokens = TokenCounter.o200k();
+        ProviderFactory providers = new ProviderFactory(upstream, tokens, scheduler);
         AccessControl access;
         ModelCatalog catalog;
         try {
             access = AccessControl.from(config);
-            catalog = catalog(config, new ProviderFactory(upstream, tokens, scheduler));
+            catalog = catalog(config, providers);
         } catch (RuntimeException e) {
+            // A provider that cannot be built (such as an unreadable key) must not leave threads behind.
+            providers.close();
             upstream.close();
             scheduler.shutdownNow();
             metrics.close();
@@ -136,12 +142,13 @@ public final class Node {
             server.start();
         } catch (RuntimeException e) {
             closeQuietly(access);
+            providers.close();
             upstream.close();
             scheduler.shutdownNow();
             metrics.close();
             throw e;
         }
-        Node node = new Node(nodeConfig, server, dataPlane, upstream, scheduler, metrics, access);
+        Node node = new Node(nodeConfig, server, dataPlane, upstream, scheduler, providers, metrics, access);
         self.set(node);
         node.ready.set(true);
         log.info(
@@ -213,6 +220,7 @@ public final class Node {
         }
         server.stop();
         closeQuietly(access);
+        providers.close();
         upstream.close();
         scheduler.shutdownNow();
         metrics.close();
