@@ -129,7 +129,7 @@ final class ProviderFactory implements AutoCloseable {
                                 aws.secretAccessKey().reveal(),
                                 sessionToken == null ? null : sessionToken.reveal(),
                                 Clock.systemUTC()),
-                        new BedrockTranslator(config.name()),
+                        new BedrockTranslator(),
                         null,
                         upstream,
                         timeouts);

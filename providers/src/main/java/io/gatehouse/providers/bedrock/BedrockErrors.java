@@ -10,9 +10,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * Maps Bedrock's errors to what the client sees: HTTP error responses ({@code {"message": ...}}
  * with the error's name in the {@code x-amzn-ErrorType} header) and the exception messages of an
- * event stream ({@code :exception-type} such as {@code throttlingException}). Errors that are the
- * client's to fix keep the upstream message; credential, permission and model-id problems become
- * 502 without upstream detail, which could reveal configuration. Stateless.
+ * event stream ({@code :exception-type} such as {@code throttlingException}). For HTTP errors,
+ * those that are the client's to fix keep the upstream message; credential, permission and model-id
+ * problems become 502 without upstream detail, which could reveal configuration. Stateless.
  */
 final class BedrockErrors {
     private BedrockErrors() {}
@@ -35,17 +35,17 @@ final class BedrockErrors {
         return of(type == null ? null : shapeName(type), status, message, provider);
     }
 
-    /** The error for an exception message inside a stream ({@code :message-type: exception}). */
-    static ApiError streamException(String exceptionType, byte[] payload, String provider) {
-        JsonNode json = readObject(payload);
-        String message = json == null ? null : textOrNull(json, "message");
-        return of(shapeName(exceptionType), 0, message, provider);
-    }
-
-    /** The error for a stream message of type {@code error} ({@code :error-code} header). */
-    static ApiError streamError(@Nullable String errorCode, String provider) {
-        return ApiError.upstreamFailed("Provider '" + provider + "' failed mid-stream"
-                + (errorCode == null ? "" : " (" + errorCode + ")") + "; try again.");
+    /**
+     * The error for an exception or error message inside a stream ({@code :message-type} {@code
+     * exception} or {@code error}). As for every provider, it becomes a 502 without Bedrock's message
+     * (which could describe the gateway's account); the exception's name, a short identifier such as
+     * {@code throttlingException}, is kept for diagnosis.
+     */
+    static ApiError midStream(@Nullable String exceptionType) {
+        String hint = exceptionType != null && exceptionType.matches("[A-Za-z0-9_.:-]{1,64}")
+                ? " (" + exceptionType + ")"
+                : "";
+        return ApiError.upstreamFailed("The provider failed while streaming the answer" + hint + ".");
     }
 
     private static ApiError of(@Nullable String shape, int status, @Nullable String message, String provider) {
@@ -69,7 +69,7 @@ final class BedrockErrors {
                 ApiError.upstreamFailed(
                         "Provider '" + provider + "' is loading the configured model; try again shortly.");
             case "modeltimeoutexception" -> ApiError.upstreamTimeout("Provider '" + provider + "' timed out.");
-            case "modelerrorexception", "modelstreamerrorexception" ->
+            case "modelerrorexception" ->
                 ApiError.upstreamFailed("The model behind provider '" + provider + "' failed; try again.");
             case "internalserverexception", "serviceunavailableexception" -> failed(provider, status);
             default -> byStatus(status, text, provider);

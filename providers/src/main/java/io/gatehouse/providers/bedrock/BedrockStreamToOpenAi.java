@@ -22,7 +22,7 @@ import org.jspecify.annotations.Nullable;
  * become content deltas, a {@code toolUse} block start and its partial-JSON input deltas become
  * {@code tool_calls} deltas, {@code messageStop} gives the finish reason and {@code metadata} the
  * usage (sent as the final usage chunk when the client asked for it). An exception message fails the
- * stream with the mapped error. Not thread-safe: one stream, fed in order.
+ * stream with a 502 that names the exception. Not thread-safe: one stream, fed in order.
  */
 final class BedrockStreamToOpenAi implements StreamTranslator {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -30,7 +30,6 @@ final class BedrockStreamToOpenAi implements StreamTranslator {
     private final EventStreamDecoder decoder = new EventStreamDecoder();
     private final boolean clientWantsUsage;
     private final String model;
-    private final String provider;
     private final String id = BedrockToOpenAi.completionId();
     private final long created;
     /** Converse content block index to OpenAI tool call index. */
@@ -40,10 +39,9 @@ final class BedrockStreamToOpenAi implements StreamTranslator {
     private boolean stopped;
     private boolean sawMetadata;
 
-    BedrockStreamToOpenAi(ChatRequest request, String provider, Clock clock) {
+    BedrockStreamToOpenAi(ChatRequest request, Clock clock) {
         this.clientWantsUsage = request.includeUsage();
         this.model = request.model();
-        this.provider = provider;
         this.created = clock.instant().getEpochSecond();
     }
 
@@ -55,12 +53,10 @@ final class BedrockStreamToOpenAi implements StreamTranslator {
     private void onMessage(EventStreamMessage message, List<byte[]> out) {
         String messageType = message.stringHeader(":message-type");
         if ("exception".equals(messageType)) {
-            String type = message.stringHeader(":exception-type");
-            throw new ApiException(
-                    BedrockErrors.streamException(type == null ? "" : type, message.payload(), provider));
+            throw new ApiException(BedrockErrors.midStream(message.stringHeader(":exception-type")));
         }
         if ("error".equals(messageType)) {
-            throw new ApiException(BedrockErrors.streamError(message.stringHeader(":error-code"), provider));
+            throw new ApiException(BedrockErrors.midStream(message.stringHeader(":error-code")));
         }
         String eventType = message.stringHeader(":event-type");
         if (eventType == null || sawMetadata) {

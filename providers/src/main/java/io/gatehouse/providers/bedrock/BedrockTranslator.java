@@ -16,16 +16,13 @@ import org.jspecify.annotations.Nullable;
  * stream translator it creates.
  */
 public final class BedrockTranslator implements ChatTranslator {
-    private final String provider;
     private final Clock clock;
 
-    /** @param provider the provider's configured name, which stream errors name */
-    public BedrockTranslator(String provider) {
-        this(provider, Clock.systemUTC());
+    public BedrockTranslator() {
+        this(Clock.systemUTC());
     }
 
-    BedrockTranslator(String provider, Clock clock) {
-        this.provider = requireNonNull(provider, "provider");
+    BedrockTranslator(Clock clock) {
         this.clock = requireNonNull(clock, "clock");
     }
 
@@ -41,7 +38,7 @@ public final class BedrockTranslator implements ChatTranslator {
 
     @Override
     public StreamTranslator stream(ChatRequest request) {
-        return new BedrockStreamToOpenAi(request, provider, clock);
+        return new BedrockStreamToOpenAi(request, clock);
     }
 
     @Override

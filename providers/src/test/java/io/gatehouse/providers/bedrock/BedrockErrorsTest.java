@@ -67,18 +67,12 @@ class BedrockErrorsTest {
     }
 
     @Test
-    void streamExceptionsMapByTheirEventStreamName() {
-        byte[] payload = "{\"message\":\"Model is getting throttled. Try your request again.\"}"
-                .getBytes(StandardCharsets.UTF_8);
-
-        assertThat(BedrockErrors.streamException("throttlingException", payload, "b")
-                        .status())
-                .isEqualTo(429);
-        assertThat(BedrockErrors.streamException("modelStreamErrorException", payload, "b")
-                        .status())
-                .isEqualTo(502);
-        assertThat(BedrockErrors.streamException("validationException", payload, "b")
-                        .status())
-                .isEqualTo(400);
+    void streamExceptionsBecomeA502NamingOnlyTheException() {
+        assertThat(BedrockErrors.midStream("throttlingException"))
+                .isEqualTo(ApiError.upstreamFailed(
+                        "The provider failed while streaming the answer (throttlingException)."));
+        assertThat(BedrockErrors.midStream("not a <short> name").message())
+                .isEqualTo("The provider failed while streaming the answer.");
+        assertThat(BedrockErrors.midStream(null).status()).isEqualTo(502);
     }
 }

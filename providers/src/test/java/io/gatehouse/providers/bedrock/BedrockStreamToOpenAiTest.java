@@ -21,6 +21,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class BedrockStreamToOpenAiTest {
     private static final ChatRequest WITH_USAGE = chat("{'model':'smart','messages':[{'role':'user','content':'hi'}],"
@@ -69,22 +70,20 @@ class BedrockStreamToOpenAiTest {
     }
 
     @ParameterizedTest
-    @CsvSource({
-        "throttlingException, 429, Too many requests",
-        "validationException, 400, Input is too long",
-        "modelStreamErrorException, 502, failed; try again",
-        "internalServerException, 502, failed; try again",
-        "serviceUnavailableException, 502, failed; try again"
-    })
-    void anExceptionMessageFailsTheStreamWithTheMappedError(String type, int status, String message) {
+    @ValueSource(
+            strings = {
+                "throttlingException",
+                "validationException",
+                "modelStreamErrorException",
+                "internalServerException",
+                "serviceUnavailableException"
+            })
+    void anExceptionMessageFailsTheStreamWithA502NamingIt(String type) {
         List<JsonNode> events = BedrockFixtures.lines("streams/text.converse-stream.jsonl");
         byte[] stream = EventStreamDecoderTest.concat(
                 frames(events.subList(0, 2)),
                 EventStreamEncoder.exception(
-                        type,
-                        type.startsWith("validation")
-                                ? "{\"message\":\"Input is too long for requested model.\"}"
-                                : "{\"message\":\"Too many requests, please wait before trying again.\"}"));
+                        type, "{\"message\":\"Details about account 123456789012 that clients must not see.\"}"));
         StreamTranslator translator = translator(WITHOUT_USAGE);
         List<byte[]> out = new ArrayList<>();
 
@@ -92,8 +91,11 @@ class BedrockStreamToOpenAiTest {
                 .error();
 
         assertThat(out).hasSize(2); // the chunks before the exception were already translated
-        assertThat(error.status()).isEqualTo(status);
-        assertThat(error.message()).contains(message);
+        assertThat(error.status()).isEqualTo(502);
+        assertThat(error.code()).isEqualTo("upstream_failed");
+        assertThat(error.message())
+                .isEqualTo("The provider failed while streaming the answer (" + type + ").")
+                .doesNotContain("123456789012");
         assertThat(translator.finished()).isFalse();
     }
 
@@ -119,7 +121,7 @@ class BedrockStreamToOpenAiTest {
     }
 
     private static StreamTranslator translator(ChatRequest request) {
-        return new BedrockStreamToOpenAi(request, "bedrock-east", BedrockFixtures.CLOCK);
+        return new BedrockStreamToOpenAi(request, BedrockFixtures.CLOCK);
     }
 
     /** The frames of a stream fixture: one {@code {"event"|"exception": type, "payload": {...}}} a line. */
