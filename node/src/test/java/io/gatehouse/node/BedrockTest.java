@@ -32,7 +32,10 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -44,20 +47,54 @@ class BedrockTest {
     private static final String KEY_ID = "AKIAIOSFODNN7EXAMPLE";
     private static final String SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
     private static final String MODEL_ID = "anthropic.claude-3-5-haiku-20241022-v1:0";
+    private static final String KEYS_FROM_CONFIG = """
+                access_key_id: ${BEDROCK_KEY_ID}
+                secret_access_key: ${BEDROCK_SECRET}
+            """;
 
-    private final FakeBedrockUpstream bedrock = new FakeBedrockUpstream(KEY_ID, SECRET, "us-east-1");
-    private Node node;
+    private static FakeBedrockUpstream bedrock;
+    private static Node node;
+    private static OpenAIClient sharedClient;
+
     private OpenAIClient client;
+    private Node ownNode;
 
-    private void start(String secret) {
-        start(Map.of("BEDROCK_KEY_ID", KEY_ID, "BEDROCK_SECRET", secret), """
-                    access_key_id: ${BEDROCK_KEY_ID}
-                    secret_access_key: ${BEDROCK_SECRET}
-                """);
+    @BeforeAll
+    static void startSharedNode() {
+        bedrock = new FakeBedrockUpstream(KEY_ID, SECRET, "us-east-1");
+        node = startNode(Map.of("BEDROCK_KEY_ID", KEY_ID, "BEDROCK_SECRET", SECRET), KEYS_FROM_CONFIG);
+        sharedClient = client(node);
     }
 
-    private void start(Map<String, String> env, String credentials) {
-        node = TestNodes.start("""
+    @AfterAll
+    static void stopSharedNode() {
+        sharedClient.close();
+        node.stop(Duration.ZERO);
+        bedrock.close();
+    }
+
+    @BeforeEach
+    void useSharedNode() {
+        bedrock.reset();
+        client = sharedClient;
+    }
+
+    @AfterEach
+    void stopOwnNode() {
+        if (ownNode != null) {
+            client.close();
+            ownNode.stop(Duration.ZERO);
+        }
+    }
+
+    /** Sends this test's requests through a node of its own, configured with other credentials. */
+    private void useOwnNode(Map<String, String> env, String credentials) {
+        ownNode = startNode(env, credentials);
+        client = client(ownNode);
+    }
+
+    private static Node startNode(Map<String, String> env, String credentials) {
+        return TestNodes.start("""
                 providers:
                   - name: bedrock-east
                     type: bedrock
@@ -68,23 +105,15 @@ class BedrockTest {
                   - name: smart
                     deployments: [{ provider: bedrock-east, model: "%s" }]
                 """.formatted(bedrock.baseUrl(), credentials, MODEL_ID), env);
-        client = OpenAIOkHttpClient.builder()
+    }
+
+    private static OpenAIClient client(Node node) {
+        return OpenAIOkHttpClient.builder()
                 .baseUrl(TestNodes.baseUrl(node) + "/v1")
                 .apiKey("client-key")
                 .maxRetries(0)
                 .timeout(Duration.ofSeconds(15))
                 .build();
-    }
-
-    @AfterEach
-    void stop() {
-        if (client != null) {
-            client.close();
-        }
-        if (node != null) {
-            node.stop(Duration.ZERO);
-        }
-        bedrock.close();
     }
 
     private static ChatCompletionCreateParams.Builder ask() {
@@ -96,8 +125,6 @@ class BedrockTest {
 
     @Test
     void answersThroughConverseWithASignedRequest() {
-        start(SECRET);
-
         ChatCompletion completion = client.chat()
                 .completions()
                 .create(ask().maxCompletionTokens(200).temperature(0.2).build());
@@ -122,7 +149,6 @@ class BedrockTest {
 
     @Test
     void streamsConverseStreamEventsToTheSdk() {
-        start(SECRET);
         StringBuilder text = new StringBuilder();
         List<ChatCompletionChunk> chunks;
 
@@ -148,7 +174,6 @@ class BedrockTest {
 
     @Test
     void aToolCallComesBackAsOpenAiToolCalls() {
-        start(SECRET);
         bedrock.converse("bedrock/converse-tool-use.json");
 
         ChatCompletion completion =
@@ -171,7 +196,6 @@ class BedrockTest {
 
     @Test
     void aStreamedToolCallArrivesAsArgumentDeltas() {
-        start(SECRET);
         bedrock.stream("bedrock/converse-stream-tool-use.jsonl", Duration.ZERO);
         Map<Long, StringBuilder> arguments = new HashMap<>();
         Map<Long, String> names = new HashMap<>();
@@ -201,7 +225,9 @@ class BedrockTest {
 
     @Test
     void aRejectedSignatureIs502WithoutLeakingTheSecretOrAwsDetail() {
-        start("wJalrXUtnFEMI/K7MDENG/bPxRfiCYWRONGKEY");
+        useOwnNode(
+                Map.of("BEDROCK_KEY_ID", KEY_ID, "BEDROCK_SECRET", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYWRONGKEY"),
+                KEYS_FROM_CONFIG);
 
         assertThatThrownBy(() -> client.chat().completions().create(ask().build()))
                 .isInstanceOfSatisfying(InternalServerException.class, e -> {
@@ -216,7 +242,7 @@ class BedrockTest {
 
     @Test
     void temporaryCredentialsFromTheStandardAwsVariablesSignTheSessionToken() {
-        start(
+        useOwnNode(
                 Map.of(
                         "AWS_ACCESS_KEY_ID", KEY_ID,
                         "AWS_SECRET_ACCESS_KEY", SECRET,
@@ -233,7 +259,6 @@ class BedrockTest {
 
     @Test
     void throttlingIsRelayedAs429() {
-        start(SECRET);
         bedrock.fail(429, "ThrottlingException", "bedrock/error-throttling.json");
 
         assertThatThrownBy(() -> client.chat().completions().create(ask().build()))
@@ -244,7 +269,6 @@ class BedrockTest {
 
     @Test
     void theErrorTypeHeaderDecidesOverTheStatus() {
-        start(SECRET);
         // 429 alone would read as the client's rate limit; the header says the model is still loading.
         bedrock.fail(429, "ModelNotReadyException", "bedrock/error-model-not-ready.json");
 
@@ -257,7 +281,6 @@ class BedrockTest {
 
     @Test
     void aValidationErrorBeforeTheStreamBeginsIs400WithBedrocksMessage() {
-        start(SECRET);
         bedrock.fail(400, "ValidationException", "bedrock/error-validation.json");
 
         assertThatThrownBy(() -> {
@@ -274,7 +297,6 @@ class BedrockTest {
 
     @Test
     void anExceptionMidStreamEndsTheStreamWithAnErrorEvent() throws Exception {
-        start(SECRET);
         bedrock.stream(List.of(
                 EventStreamFrames.event("messageStart", "{\"role\":\"assistant\"}"),
                 EventStreamFrames.event(
@@ -303,8 +325,6 @@ class BedrockTest {
 
     @Test
     void anHttpImageUrlIs400BeforeAnythingIsSent() {
-        start(SECRET);
-
         assertThatThrownBy(() -> client.chat()
                         .completions()
                         .create(ChatCompletionCreateParams.builder()

@@ -129,6 +129,16 @@ public final class FakeBedrockUpstream implements AutoCloseable {
         return this;
     }
 
+    /** Back to the default answers, with nothing received, for the next test. */
+    public FakeBedrockUpstream reset() {
+        errorStatus = 0;
+        converse = Fixtures.text("bedrock/converse-text.json");
+        frames = frames("bedrock/converse-stream-text.jsonl");
+        frameInterval = Duration.ZERO;
+        received.clear();
+        return this;
+    }
+
     public List<Received> received() {
         return List.copyOf(received);
     }
