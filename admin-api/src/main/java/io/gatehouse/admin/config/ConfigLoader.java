@@ -55,6 +55,7 @@ public final class ConfigLoader {
     private static final Duration MAX_TIMEOUT = Duration.ofHours(1);
     private static final Pattern GOOGLE_PROJECT = Pattern.compile("[a-z][a-z0-9.:-]{0,127}");
     private static final Pattern GOOGLE_LOCATION = Pattern.compile("[a-z][a-z0-9-]{0,62}");
+    private static final Pattern AWS_REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-[0-9]{1,2}");
 
     private final Function<String, @Nullable String> env;
 
@@ -304,6 +305,8 @@ public final class ConfigLoader {
                     keys.addAll(Set.of("latency", "stream_chunks", "chunk_interval", "embedding_dimensions"));
                 case "azure-openai" -> keys.addAll(Set.of("base_url", "api_key", "api_version"));
                 case "vertex-ai" -> keys.addAll(Set.of("project", "location", "credentials_file", "base_url"));
+                case "bedrock" ->
+                    keys.addAll(Set.of("base_url", "region", "access_key_id", "secret_access_key", "session_token"));
                 default -> keys.addAll(Set.of("base_url", "api_key"));
             }
             item.allowOnly(keys);
@@ -336,6 +339,7 @@ public final class ConfigLoader {
                 firstByte = timeouts.duration("first_byte", firstByte, Duration.ofMillis(1), MAX_TIMEOUT);
                 idle = timeouts.duration("idle", idle, Duration.ofMillis(1), MAX_TIMEOUT);
             }
+            ProviderConfig.AwsConfig aws = type.equals("bedrock") ? readAws(item) : null;
             ProviderConfig.MockConfig mock = null;
             if (type.equals("mock")) {
                 mock = new ProviderConfig.MockConfig(
@@ -353,7 +357,8 @@ public final class ConfigLoader {
                     firstByte,
                     idle,
                     mock,
-                    vertex));
+                    vertex,
+                    aws));
         }
         return providers;
     }
@@ -421,6 +426,48 @@ public final class ConfigLoader {
                         + " Google issues it)");
             }
         }
+    }
+
+    /**
+     * Bedrock's region and credentials. Credentials come from the item, or, when it names none, from
+     * the standard AWS variables, read once here at start; a session token is taken from the same
+     * place as the keys it belongs to.
+     */
+    private ProviderConfig.AwsConfig readAws(ConfigNode item) {
+        String region = item.string("region");
+        if (!AWS_REGION.matcher(region).matches()) {
+            throw new ConfigException(item.path() + ".region: \"" + region
+                    + "\" (expected: an AWS region such as us-east-1 or eu-central-1)");
+        }
+        String keyId = item.optionalString("access_key_id");
+        String secret = item.optionalString("secret_access_key");
+        String token = item.optionalString("session_token");
+        if (keyId == null && secret == null) {
+            if (token != null) {
+                throw new ConfigException(item.path()
+                        + ".session_token: set without keys (expected: access_key_id and secret_access_key with it)");
+            }
+            keyId = nonBlank(env.apply("AWS_ACCESS_KEY_ID"));
+            secret = nonBlank(env.apply("AWS_SECRET_ACCESS_KEY"));
+            token = nonBlank(env.apply("AWS_SESSION_TOKEN"));
+            if (keyId == null || secret == null) {
+                throw new ConfigException(item.path()
+                        + ".access_key_id: missing (expected: access_key_id and secret_access_key, or the"
+                        + " AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY environment variables)");
+            }
+        } else if (keyId == null) {
+            throw new ConfigException(
+                    item.path() + ".access_key_id: missing (expected: set together with secret_access_key)");
+        } else if (secret == null) {
+            throw new ConfigException(
+                    item.path() + ".secret_access_key: missing (expected: set together with access_key_id)");
+        }
+        return new ProviderConfig.AwsConfig(
+                region, new Secret(keyId), new Secret(secret), token == null ? null : new Secret(token));
+    }
+
+    private static @Nullable String nonBlank(@Nullable String value) {
+        return value == null || value.isBlank() ? null : value;
     }
 
     private static List<ModelConfig> readModels(List<ConfigNode> items, List<ProviderConfig> providers) {
