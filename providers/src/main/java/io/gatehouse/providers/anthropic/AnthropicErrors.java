@@ -38,9 +38,11 @@ final class AnthropicErrors {
      */
     static ApiError fromErrorObject(@Nullable JsonNode error, int status, String provider) {
         String type = error != null && error.isObject() ? error.path("type").asText("") : "";
-        String message = error != null && error.isObject() && error.path("message").isTextual()
-                ? error.get("message").asText()
-                : "Provider '" + provider + "' rejected the request" + (status == 0 ? "." : " (HTTP " + status + ").");
+        String message =
+                error != null && error.isObject() && error.path("message").isTextual()
+                        ? error.get("message").asText()
+                        : "Provider '" + provider + "' rejected the request"
+                                + (status == 0 ? "." : " (HTTP " + status + ").");
         return switch (type.isEmpty() ? typeOfStatus(status) : type) {
             case "invalid_request_error" -> new ApiError(400, "invalid_request_error", null, message, null);
             case "request_too_large" -> new ApiError(413, "invalid_request_error", "request_too_large", message, null);

@@ -86,7 +86,9 @@ final class AnthropicStreamToOpenAi implements StreamTranslator {
                     // The input arrives through input_json_delta; a non-empty one here is whole.
                     function.put(
                             "arguments",
-                            input != null && input.isObject() && !input.isEmpty() ? JsonSupport.writeString(input) : "");
+                            input != null && input.isObject() && !input.isEmpty()
+                                    ? JsonSupport.writeString(input)
+                                    : "");
                     out.add(toolCall(call));
                 }
             }
@@ -126,7 +128,8 @@ final class AnthropicStreamToOpenAi implements StreamTranslator {
                     out.add(JsonSupport.write(chunk));
                 }
             }
-            case "error" -> throw new ApiException(AnthropicErrors.fromErrorObject(data.get("error"), 0, "the provider"));
+            case "error" ->
+                throw new ApiException(AnthropicErrors.fromErrorObject(data.get("error"), 0, "the provider"));
             default -> {
                 // ping, content_block_stop, and event types added after this version
             }

@@ -51,9 +51,7 @@ final class AnthropicToOpenAi {
                     ObjectNode function = call.putObject("function");
                     function.put("name", block.path("name").asText(""));
                     JsonNode input = block.get("input");
-                    function.put(
-                            "arguments",
-                            input == null || input.isNull() ? "{}" : JsonSupport.writeString(input));
+                    function.put("arguments", input == null || input.isNull() ? "{}" : JsonSupport.writeString(input));
                 }
                 default -> {
                     // thinking and server-tool blocks are only sent when asked for, which this

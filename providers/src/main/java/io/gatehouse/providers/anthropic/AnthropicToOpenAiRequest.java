@@ -139,8 +139,7 @@ public final class AnthropicToOpenAiRequest {
         String role = message.path("role").asText();
         JsonNode content = message.get("content");
         if (isAbsent(content) || !(content.isTextual() || content.isArray())) {
-            throw badRequest(
-                    path + ".content must be a string or an array of content blocks.", path + ".content");
+            throw badRequest(path + ".content must be a string or an array of content blocks.", path + ".content");
         }
         switch (role) {
             case "user" -> userMessage(content, path + ".content", messages);
@@ -261,8 +260,7 @@ public final class AnthropicToOpenAiRequest {
                         + requiredString(source, "data", path);
             case "url" -> requiredString(source, "url", path);
             default ->
-                throw badRequest(
-                        path + ".type: " + source.path("type") + " (expected: base64 or url)", path + ".type");
+                throw badRequest(path + ".type: " + source.path("type") + " (expected: base64 or url)", path + ".type");
         };
         ObjectNode part = Json.MAPPER.createObjectNode();
         part.put("type", "image_url");
@@ -393,7 +391,6 @@ public final class AnthropicToOpenAiRequest {
     }
 
     private static ApiException unsupportedBlock(JsonNode block, String path, String expected) {
-        return badRequest(
-                path + ".type: " + block.path("type") + " (expected: " + expected + ")", path + ".type");
+        return badRequest(path + ".type: " + block.path("type") + " (expected: " + expected + ")", path + ".type");
     }
 }

@@ -78,8 +78,7 @@ final class OpenAiToAnthropic {
                 case "n" -> {
                     if (value.intValue() != 1) {
                         throw badRequest(
-                                "n: " + value + " (expected: 1; Anthropic models return one choice per request)",
-                                "n");
+                                "n: " + value + " (expected: 1; Anthropic models return one choice per request)", "n");
                     }
                 }
                 case "tools" -> tools(value, out);
@@ -90,7 +89,9 @@ final class OpenAiToAnthropic {
                 }
                 case "response_format" -> responseFormat(value);
                 case "modalities" -> {
-                    if (!value.isArray() || value.size() != 1 || !value.get(0).asText().equals("text")) {
+                    if (!value.isArray()
+                            || value.size() != 1
+                            || !value.get(0).asText().equals("text")) {
                         throw badRequest(
                                 "modalities: " + value + " (expected: [\"text\"] for Anthropic models)", "modalities");
                     }
@@ -211,7 +212,8 @@ final class OpenAiToAnthropic {
             String type = part.path("type").asText();
             switch (type) {
                 case "text" ->
-                    blocks.add(text(requireText(part.get("text"), partPath + ".text").asText()));
+                    blocks.add(text(
+                            requireText(part.get("text"), partPath + ".text").asText()));
                 case "image_url" -> blocks.add(image(part.get("image_url"), partPath + ".image_url"));
                 default ->
                     throw badRequest(
@@ -271,8 +273,8 @@ final class OpenAiToAnthropic {
                                 partPath + ".type: " + part.path("type") + " (expected: text or refusal)",
                                 partPath + ".type");
                     }
-                    blocks.add(text(requireText(part.get(type), partPath + "." + type)
-                            .asText()));
+                    blocks.add(text(
+                            requireText(part.get(type), partPath + "." + type).asText()));
                 }
             }
         }
@@ -303,7 +305,9 @@ final class OpenAiToAnthropic {
         block.put("type", "tool_use");
         block.put("id", requireText(call.get("id"), path + ".id").asText());
         JsonNode function = call.path("function");
-        block.put("name", requireText(function.get("name"), path + ".function.name").asText());
+        block.put(
+                "name",
+                requireText(function.get("name"), path + ".function.name").asText());
         String arguments = function.path("arguments").asText("");
         JsonNode input;
         try {
@@ -374,7 +378,8 @@ final class OpenAiToAnthropic {
             JsonNode function = tool.path("function");
             ObjectNode anthropic = result.addObject();
             anthropic.put(
-                    "name", requireText(function.get("name"), path + ".function.name").asText());
+                    "name",
+                    requireText(function.get("name"), path + ".function.name").asText());
             JsonNode description = function.get("description");
             if (!isAbsent(description)) {
                 anthropic.put("description", description.asText());
@@ -426,8 +431,9 @@ final class OpenAiToAnthropic {
             throw badRequest(
                     "tool_choice: " + choice + " (expected: none, auto, required or a named function)", "tool_choice");
         }
-        if (!hasTools && (result.get("type").asText().equals("none")
-                || result.get("type").asText().equals("auto"))) {
+        if (!hasTools
+                && (result.get("type").asText().equals("none")
+                        || result.get("type").asText().equals("auto"))) {
             return; // nothing to choose from; Anthropic rejects a choice without tools
         }
         if (noParallel && !result.get("type").asText().equals("none")) {
