@@ -3,12 +3,15 @@ package io.gatehouse.node;
 import io.gatehouse.node.http.AccessLogHandler;
 import io.gatehouse.node.http.AuthenticateHandler;
 import io.gatehouse.node.http.ChatCompletionHandler;
+import io.gatehouse.node.http.ClientDialect;
+import io.gatehouse.node.http.ClientDialectHandler;
 import io.gatehouse.node.http.EmbeddingsHandler;
 import io.gatehouse.node.http.EndpointHandler;
 import io.gatehouse.node.http.ErrorGuardHandler;
 import io.gatehouse.node.http.Fallbacks;
 import io.gatehouse.node.http.HealthHandler;
 import io.gatehouse.node.http.ModelsHandler;
+import io.gatehouse.node.http.ParseAnthropicMessagesHandler;
 import io.gatehouse.node.http.ParseChatHandler;
 import io.gatehouse.node.http.ParseEmbeddingsHandler;
 import io.gatehouse.node.http.ReceiveJsonHandler;
@@ -25,7 +28,8 @@ import java.util.function.Supplier;
 /**
  * The data plane's request pipeline, assembled in one place so it reads top to bottom: every
  * request gets an id and an access log line; a model request is received, authenticated, parsed,
- * routed to a deployment and relayed.
+ * routed to a deployment and relayed. {@code /v1/messages} runs the chat chain in Anthropic's
+ * dialect.
  */
 final class DataPlane {
     private DataPlane() {}
@@ -43,6 +47,17 @@ final class DataPlane {
                 new AuthenticateHandler(
                         authenticator, new ParseChatHandler(new RouteHandler(catalog, new ChatCompletionHandler()))));
 
+        // Anthropic's Messages API: parsed into the canonical request, so any provider can serve it;
+        // the dialect turns answers, streams and errors back into Anthropic's shape.
+        HttpHandler messages = new ClientDialectHandler(
+                ClientDialect.anthropic(),
+                new ReceiveJsonHandler(
+                        maxRequestBytes,
+                        new AuthenticateHandler(
+                                authenticator,
+                                new ParseAnthropicMessagesHandler(
+                                        new RouteHandler(catalog, new ChatCompletionHandler())))));
+
         HttpHandler embeddings = new ReceiveJsonHandler(
                 maxRequestBytes,
                 new AuthenticateHandler(
@@ -53,6 +68,7 @@ final class DataPlane {
 
         HttpHandler paths = Handlers.routing()
                 .post("/v1/chat/completions", new EndpointHandler("chat", chatCompletions))
+                .post("/v1/messages", new EndpointHandler("messages", messages))
                 .post("/v1/embeddings", new EndpointHandler("embeddings", embeddings))
                 .get("/v1/models", new EndpointHandler("models", models))
                 .get("/v1/models/{model}", new EndpointHandler("models", models))

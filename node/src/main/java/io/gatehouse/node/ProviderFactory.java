@@ -8,6 +8,8 @@ import io.gatehouse.providers.ChatProvider;
 import io.gatehouse.providers.Credential;
 import io.gatehouse.providers.HttpProvider;
 import io.gatehouse.providers.Timeouts;
+import io.gatehouse.providers.anthropic.AnthropicEndpoint;
+import io.gatehouse.providers.anthropic.AnthropicTranslator;
 import io.gatehouse.providers.mock.MockProvider;
 import io.gatehouse.providers.mock.MockSettings;
 import io.gatehouse.providers.openai.AzureOpenAiEndpoint;
@@ -66,6 +68,19 @@ final class ProviderFactory {
                         upstream,
                         timeouts);
             }
+            case "anthropic" ->
+                new HttpProvider(
+                        config.name(),
+                        new AnthropicEndpoint(
+                                requireNonNull(config.baseUrl(), "base_url"),
+                                requireNonNull(config.apiVersion(), "anthropic_version")),
+                        Credential.header(
+                                "x-api-key",
+                                requireNonNull(config.apiKey(), "api_key").reveal()),
+                        new AnthropicTranslator(),
+                        null,
+                        upstream,
+                        timeouts);
             default ->
                 throw new IllegalArgumentException("providers." + config.name() + ".type: " + config.type()
                         + " (expected: one of " + ProviderConfig.TYPES + ")");
