@@ -15,7 +15,7 @@ import java.util.Set;
 
 /**
  * Translates an Anthropic Messages API request ({@code POST /v1/messages}) into the canonical chat
- * request, so any provider can serve it: {@code system} becomes a system message, {@code tool_use}
+ * request, so any provider can serve it: {@code system} (and system turns) become system messages, {@code tool_use}
  * blocks become assistant tool calls, {@code tool_result} blocks become tool messages (placed before
  * the rest of their turn, as OpenAI expects), images become {@code image_url} parts, {@code
  * stop_sequences} becomes {@code stop} and the required {@code max_tokens} becomes {@code
@@ -144,8 +144,29 @@ public final class AnthropicToOpenAiRequest {
         switch (role) {
             case "user" -> userMessage(content, path + ".content", messages);
             case "assistant" -> assistantMessage(content, path + ".content", messages);
-            default -> throw badRequest(path + ".role must be one of user, assistant.", path + ".role");
+            case "system" -> systemMessage(content, path + ".content", messages);
+            default -> throw badRequest(path + ".role must be one of user, assistant, system.", path + ".role");
         }
+    }
+
+    /** A system message among the turns, which newer API versions allow; it keeps its place. */
+    private static void systemMessage(JsonNode content, String path, ArrayNode messages) {
+        ObjectNode message = messages.addObject();
+        message.put("role", "system");
+        if (content.isTextual()) {
+            message.put("content", content.asText());
+            return;
+        }
+        ArrayNode parts = Json.MAPPER.createArrayNode();
+        for (int i = 0; i < content.size(); i++) {
+            JsonNode block = content.get(i);
+            String blockPath = path + "[" + i + "]";
+            if (!block.path("type").asText().equals("text")) {
+                throw unsupportedBlock(block, blockPath, "text");
+            }
+            parts.add(textPart(text(block, blockPath)));
+        }
+        setTextContent(message, parts);
     }
 
     private static void userMessage(JsonNode content, String path, ArrayNode messages) {

@@ -67,6 +67,16 @@ class AnthropicToOpenAiRequestTest {
     }
 
     @Test
+    void aSystemTurnKeepsItsPlace() {
+        ChatRequest request = AnthropicToOpenAiRequest.parse(quoted("{'model':'smart','max_tokens':5,'messages':["
+                + "{'role':'user','content':'hi'},{'role':'system','content':[{'type':'text','text':'Now answer in"
+                + " French.'}]},{'role':'user','content':'and now?'}]}"));
+
+        assertThat(request.body().at("/messages/1"))
+                .isEqualTo(AnthropicFixtures.object("{'role':'system','content':'Now answer in French.'}"));
+    }
+
+    @Test
     void disabledThinkingAndServiceTierAreAccepted() {
         ChatRequest request = AnthropicToOpenAiRequest.parse(
                 quoted("{" + BASE + ",'thinking':{'type':'disabled'},'service_tier':'standard_only'}"));
@@ -117,7 +127,8 @@ class AnthropicToOpenAiRequestTest {
                 "{'role':'user','content':[{'type':'document','source':{'type':'base64','media_type':'application/pdf','data':'JVBERi0x'}}]} | messages[0].content[0].type",
                 "{'role':'user','content':[{'type':'tool_result','tool_use_id':'t1','content':[{'type':'image','source':{'type':'url','url':'https://example.org/a.png'}}]}]} | messages[0].content[0].content[0].type",
                 "{'role':'assistant','content':[{'type':'thinking','thinking':'hmm','signature':'abc'}]} | messages[0].content[0].type",
-                "{'role':'system','content':'hi'} | messages[0].role",
+                "{'role':'tool','content':'hi'} | messages[0].role",
+                "{'role':'system','content':[{'type':'image','source':{'type':'url','url':'https://example.org/a.png'}}]} | messages[0].content[0].type",
                 "{'role':'user','content':[{'type':'image','source':{'type':'file','file_id':'file_1'}}]} | messages[0].content[0].source.type",
                 "{'role':'user'} | messages[0].content"
             })
