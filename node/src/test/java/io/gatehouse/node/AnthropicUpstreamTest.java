@@ -19,6 +19,7 @@ import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionMessageFunctionToolCall;
 import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import com.openai.models.chat.completions.ChatCompletionToolMessageParam;
+import com.openai.models.embeddings.EmbeddingCreateParams;
 import io.gatehouse.node.testing.FakeAnthropicUpstream;
 import io.gatehouse.node.testing.FakeOpenAiUpstream;
 import io.gatehouse.node.testing.TestNodes;
@@ -265,6 +266,20 @@ class AnthropicUpstreamTest {
                 .isInstanceOfSatisfying(
                         BadRequestException.class, e -> assertThat(e.param()).contains("n"));
 
+        assertThat(upstream.received()).isEmpty();
+    }
+
+    @Test
+    void embeddingsAre400NamingTheModel() {
+        assertThatThrownBy(() -> client.embeddings()
+                        .create(EmbeddingCreateParams.builder()
+                                .model("smart")
+                                .input("hello")
+                                .build()))
+                .isInstanceOfSatisfying(BadRequestException.class, e -> {
+                    assertThat(e.param()).contains("model");
+                    assertThat(e.getMessage()).contains("does not serve embeddings");
+                });
         assertThat(upstream.received()).isEmpty();
     }
 
