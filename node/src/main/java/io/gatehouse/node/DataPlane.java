@@ -5,6 +5,7 @@ import io.gatehouse.node.http.AuthenticateHandler;
 import io.gatehouse.node.http.ChatCompletionHandler;
 import io.gatehouse.node.http.ClientDialect;
 import io.gatehouse.node.http.ClientDialectHandler;
+import io.gatehouse.node.http.DecideHandler;
 import io.gatehouse.node.http.EmbeddingsHandler;
 import io.gatehouse.node.http.EndpointHandler;
 import io.gatehouse.node.http.ErrorGuardHandler;
@@ -20,6 +21,8 @@ import io.gatehouse.node.http.RouteHandler;
 import io.gatehouse.node.metrics.GatewayMetrics;
 import io.gatehouse.node.routing.ModelCatalog;
 import io.gatehouse.policy.Authenticator;
+import io.gatehouse.policy.PolicyEngine;
+import io.gatehouse.providers.tokens.TokenCounter;
 import io.undertow.Handlers;
 import io.undertow.server.HttpHandler;
 import java.util.function.BooleanSupplier;
@@ -28,8 +31,8 @@ import java.util.function.Supplier;
 /**
  * The data plane's request pipeline, assembled in one place so it reads top to bottom: every
  * request gets an id and an access log line; a model request is received, authenticated, parsed,
- * routed to a deployment and relayed. {@code /v1/messages} runs the chat chain in Anthropic's
- * dialect.
+ * decided by the policies, routed to a deployment and relayed. {@code /v1/messages} runs the chat
+ * chain in Anthropic's dialect.
  */
 final class DataPlane {
     private DataPlane() {}
@@ -38,6 +41,8 @@ final class DataPlane {
             String nodeName,
             long maxRequestBytes,
             Authenticator authenticator,
+            Supplier<PolicyEngine> policies,
+            TokenCounter tokens,
             Supplier<ModelCatalog> catalog,
             GatewayMetrics metrics,
             BooleanSupplier ready) {
@@ -45,7 +50,9 @@ final class DataPlane {
         HttpHandler chatCompletions = new ReceiveJsonHandler(
                 maxRequestBytes,
                 new AuthenticateHandler(
-                        authenticator, new ParseChatHandler(new RouteHandler(catalog, new ChatCompletionHandler()))));
+                        authenticator,
+                        new ParseChatHandler(new DecideHandler(
+                                policies, tokens, new RouteHandler(catalog, new ChatCompletionHandler())))));
 
         // Anthropic's Messages API: parsed into the canonical request, so any provider can serve it;
         // the dialect turns answers, streams and errors back into Anthropic's shape.
@@ -55,16 +62,18 @@ final class DataPlane {
                         maxRequestBytes,
                         new AuthenticateHandler(
                                 authenticator,
-                                new ParseAnthropicMessagesHandler(
-                                        new RouteHandler(catalog, new ChatCompletionHandler())))));
+                                new ParseAnthropicMessagesHandler(new DecideHandler(
+                                        policies, tokens, new RouteHandler(catalog, new ChatCompletionHandler()))))));
 
         HttpHandler embeddings = new ReceiveJsonHandler(
                 maxRequestBytes,
                 new AuthenticateHandler(
-                        authenticator, new ParseEmbeddingsHandler(new RouteHandler(catalog, new EmbeddingsHandler()))));
+                        authenticator,
+                        new ParseEmbeddingsHandler(new DecideHandler(
+                                policies, tokens, new RouteHandler(catalog, new EmbeddingsHandler())))));
 
-        HttpHandler models =
-                new AuthenticateHandler(authenticator, new ModelsHandler(catalog, System.currentTimeMillis() / 1000));
+        HttpHandler models = new AuthenticateHandler(
+                authenticator, new ModelsHandler(catalog, policies, System.currentTimeMillis() / 1000));
 
         HttpHandler paths = Handlers.routing()
                 .post("/v1/chat/completions", new EndpointHandler("chat", chatCompletions))

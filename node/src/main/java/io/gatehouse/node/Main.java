@@ -71,6 +71,9 @@ public final class Main {
         Node node;
         try {
             node = Node.start(config);
+        } catch (ConfigException e) {
+            err.println("gatehouse: configuration error: " + e.getMessage());
+            return 2;
         } catch (RuntimeException e) {
             err.println("gatehouse: could not start: " + describe(e));
             return 1;

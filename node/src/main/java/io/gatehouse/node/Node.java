@@ -10,7 +10,7 @@ import io.gatehouse.node.metrics.GatewayMetrics;
 import io.gatehouse.node.routing.ModelCatalog;
 import io.gatehouse.node.routing.Route;
 import io.gatehouse.node.routing.Target;
-import io.gatehouse.policy.Authenticator;
+import io.gatehouse.policy.PolicyEngine;
 import io.gatehouse.providers.ChatProvider;
 import io.gatehouse.providers.EmbeddingProvider;
 import io.gatehouse.providers.tokens.TokenCounter;
@@ -29,6 +29,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xnio.Options;
@@ -46,6 +47,7 @@ public final class Node {
     private final UpstreamClient upstream;
     private final ScheduledExecutorService scheduler;
     private final GatewayMetrics metrics;
+    private final AccessControl access;
     private final AtomicBoolean ready = new AtomicBoolean();
     private final AtomicBoolean stopped = new AtomicBoolean();
 
@@ -55,13 +57,15 @@ public final class Node {
             GracefulShutdownHandler dataPlane,
             UpstreamClient upstream,
             ScheduledExecutorService scheduler,
-            GatewayMetrics metrics) {
+            GatewayMetrics metrics,
+            AccessControl access) {
         this.config = config;
         this.server = server;
         this.dataPlane = dataPlane;
         this.upstream = upstream;
         this.scheduler = scheduler;
         this.metrics = metrics;
+        this.access = access;
     }
 
     /**
@@ -80,17 +84,32 @@ public final class Node {
         UpstreamClient upstream = UpstreamClient.start(new UpstreamClient.Settings(
                 nodeConfig.upstream().connectTimeout(), nodeConfig.upstream().maxConnectionsPerHost(), 1024));
         GatewayMetrics metrics = new GatewayMetrics(nodeConfig.name());
-        ModelCatalog catalog = catalog(config, new ProviderFactory(upstream, TokenCounter.o200k(), scheduler));
-        AtomicReference<ModelCatalog> current = new AtomicReference<>(catalog);
+        TokenCounter tokens = TokenCounter.o200k();
+        AccessControl access;
+        ModelCatalog catalog;
+        try {
+            access = AccessControl.from(config);
+            catalog = catalog(config, new ProviderFactory(upstream, tokens, scheduler));
+        } catch (RuntimeException e) {
+            upstream.close();
+            scheduler.shutdownNow();
+            metrics.close();
+            throw e;
+        }
+        AtomicReference<ModelCatalog> currentCatalog = new AtomicReference<>(catalog);
+        AtomicReference<PolicyEngine> currentPolicies = new AtomicReference<>(access.policies());
 
         AtomicReference<Node> self = new AtomicReference<>();
+        BooleanSupplier ready = () -> self.get() != null && self.get().ready.get();
         GracefulShutdownHandler dataPlane = Handlers.gracefulShutdown(DataPlane.handler(
                 nodeConfig.name(),
                 nodeConfig.maxRequestBytes(),
-                Authenticator.openAccess(),
-                current::get,
+                access.authenticator(),
+                currentPolicies::get,
+                tokens,
+                currentCatalog::get,
                 metrics,
-                () -> self.get() != null && self.get().ready.get()));
+                ready));
         Undertow server = Undertow.builder()
                 .setIoThreads(Math.max(2, Runtime.getRuntime().availableProcessors()))
                 .setWorkerThreads(4)
@@ -106,18 +125,23 @@ public final class Node {
                         nodeConfig.bindAddress(),
                         AdminPlane.handler(
                                 nodeConfig.name(),
+                                nodeConfig.adminToken() == null
+                                        ? null
+                                        : nodeConfig.adminToken().reveal(),
+                                currentPolicies::get,
                                 metrics,
-                                () -> self.get() != null && self.get().ready.get()))
+                                ready))
                 .build();
         try {
             server.start();
         } catch (RuntimeException e) {
+            closeQuietly(access);
             upstream.close();
             scheduler.shutdownNow();
             metrics.close();
             throw e;
         }
-        Node node = new Node(nodeConfig, server, dataPlane, upstream, scheduler, metrics);
+        Node node = new Node(nodeConfig, server, dataPlane, upstream, scheduler, metrics, access);
         self.set(node);
         node.ready.set(true);
         log.info(
@@ -188,10 +212,19 @@ public final class Node {
             Thread.currentThread().interrupt();
         }
         server.stop();
+        closeQuietly(access);
         upstream.close();
         scheduler.shutdownNow();
         metrics.close();
         log.info("Gatehouse node {} stopped", config.name());
+    }
+
+    private static void closeQuietly(AutoCloseable resource) {
+        try {
+            resource.close();
+        } catch (Exception e) {
+            log.warn("could not close {}", resource, e);
+        }
     }
 
     /** Stops with the configured grace period. */

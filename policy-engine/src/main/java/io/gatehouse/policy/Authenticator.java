@@ -1,10 +1,12 @@
 package io.gatehouse.policy;
 
+import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Turns the credential a request carries into a {@link Principal}. Implementations are thread-safe
- * and never perform network calls on the request path.
+ * and never block: the result is usually already complete; it completes later only when keys must
+ * be fetched first (an unknown signing key), and that fetch runs off the caller's thread.
  */
 @FunctionalInterface
 public interface Authenticator {
@@ -14,12 +16,13 @@ public interface Authenticator {
      *
      * @param token the bearer token ({@code Authorization: Bearer ...}) or {@code x-api-key} value,
      *     or null when the request carries none
-     * @throws AuthenticationException if the request must be rejected with 401
+     * @return the principal, or a future failed with {@link AuthenticationException} for a 401
      */
-    Principal authenticate(@Nullable String token);
+    CompletableFuture<Principal> authenticate(@Nullable String token);
 
     /** Lets every request in as {@link Principal#ANONYMOUS}: for loopback-only nodes without auth. */
     static Authenticator openAccess() {
-        return token -> Principal.ANONYMOUS;
+        CompletableFuture<Principal> anonymous = CompletableFuture.completedFuture(Principal.ANONYMOUS);
+        return token -> anonymous;
     }
 }

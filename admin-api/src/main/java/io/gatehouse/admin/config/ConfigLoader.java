@@ -41,15 +41,15 @@ public final class ConfigLoader {
     private static final Set<String> TOP_LEVEL = Set.of(
             "node", "cluster", "database", "providers", "models", "auth", "policies", "limits", "cache", "telemetry");
     /** Top-level keys of the documented shape whose features this version does not serve yet. */
-    private static final Set<String> NOT_YET_SUPPORTED =
-            Set.of("cluster", "database", "auth", "policies", "limits", "cache", "telemetry");
+    private static final Set<String> NOT_YET_SUPPORTED = Set.of("cluster", "database", "limits", "cache", "telemetry");
 
     private static final Map<String, String> ENV_OVERRIDES = Map.of(
             "GATEHOUSE_HTTP_PORT", "http_port",
             "GATEHOUSE_ADMIN_PORT", "admin_port",
             "GATEHOUSE_BIND_ADDRESS", "bind_address",
             "GATEHOUSE_NODE_NAME", "name",
-            "GATEHOUSE_DATA_DIR", "data_dir");
+            "GATEHOUSE_DATA_DIR", "data_dir",
+            "GATEHOUSE_ADMIN_TOKEN", "admin_token");
 
     private static final Duration MAX_TIMEOUT = Duration.ofHours(1);
 
@@ -129,10 +129,20 @@ public final class ConfigLoader {
                         + " docs/configuration.md)");
             }
         }
-        NodeConfig node = readNode(root.object("node"));
+        ConfigNode nodeSection = root.object("node");
+        NodeConfig node = readNode(nodeSection);
         List<ProviderConfig> providers = readProviders(root.objects("providers"));
         List<ModelConfig> models = readModels(root.objects("models"), providers);
-        return new GatewayConfig(node, providers, models);
+        ConfigNode authSection = root.optionalObject("auth");
+        AuthConfig auth = authSection == null ? null : AuthAndPolicyReader.readAuth(authSection);
+        if (auth == null || auth.isEmpty()) {
+            requireLoopbackWithoutAuth(node.bindAddress(), nodeSection.path() + ".bind_address");
+        }
+        Set<String> modelNames = new HashSet<>();
+        models.forEach(m -> modelNames.add(m.name()));
+        List<PolicyConfig> policies =
+                root.has("policies") ? AuthAndPolicyReader.readPolicies(root.objects("policies"), modelNames) : null;
+        return new GatewayConfig(node, providers, models, auth, policies);
     }
 
     private NodeConfig readNode(ConfigNode node) {
@@ -144,9 +154,9 @@ public final class ConfigLoader {
                 "max_request_bytes",
                 "shutdown_grace",
                 "data_dir",
-                "upstream"));
+                "upstream",
+                "admin_token"));
         String bindAddress = node.string("bind_address", "127.0.0.1");
-        requireLoopbackWithoutAuth(bindAddress, node.path() + ".bind_address");
         int httpPort = (int) node.integer("http_port", 8080, 0, 65535);
         int adminPort = (int) node.integer("admin_port", 8081, 0, 65535);
         if (httpPort == adminPort && httpPort != 0) {
@@ -170,11 +180,24 @@ public final class ConfigLoader {
                 node.integer("max_request_bytes", 4L * 1024 * 1024, 1024, 1L << 30),
                 node.duration("shutdown_grace", Duration.ofSeconds(30), Duration.ZERO, Duration.ofHours(1)),
                 Path.of(node.string("data_dir", "./data")),
-                upstreamConfig);
+                upstreamConfig,
+                adminToken(node));
+    }
+
+    private static Secret adminToken(ConfigNode node) {
+        String token = node.optionalString("admin_token");
+        if (token == null) {
+            return null;
+        }
+        if (token.length() < 16) {
+            throw new ConfigException("node.admin_token (GATEHOUSE_ADMIN_TOKEN): " + token.length()
+                    + " characters (expected: at least 16; generate one with `openssl rand -hex 32`)");
+        }
+        return new Secret(token);
     }
 
     /**
-     * Authentication arrives with the auth key; until a node has it, it must not be reachable from
+     * A node without any configured credential lets everyone in, so it must not be reachable from
      * other machines.
      */
     private static void requireLoopbackWithoutAuth(String bindAddress, String path) {

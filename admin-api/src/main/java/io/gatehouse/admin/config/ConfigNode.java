@@ -179,6 +179,69 @@ final class ConfigNode {
         return items;
     }
 
+    /** A list of non-empty strings; an absent key is an empty list. */
+    List<String> strings(String key) {
+        JsonNode value = node.get(key);
+        List<String> items = new ArrayList<>();
+        if (value == null || value.isNull()) {
+            return items;
+        }
+        if (!value.isArray()) {
+            throw new ConfigException(at(key) + ": " + kind(value) + " (expected: a list of strings)");
+        }
+        for (int i = 0; i < value.size(); i++) {
+            JsonNode item = value.get(i);
+            if (!item.isValueNode() || item.isNull() || item.asText().isBlank()) {
+                throw new ConfigException(at(key) + "[" + i + "]: " + item + " (expected: a non-empty string)");
+            }
+            items.add(item.asText());
+        }
+        return items;
+    }
+
+    /** A mapping of strings to strings; an absent key is an empty map. */
+    java.util.Map<String, String> stringMap(String key) {
+        ConfigNode object = optionalObject(key);
+        java.util.Map<String, String> result = new java.util.LinkedHashMap<>();
+        if (object == null) {
+            return result;
+        }
+        Iterator<String> names = object.node.fieldNames();
+        while (names.hasNext()) {
+            String name = names.next();
+            result.put(name, object.string(name));
+        }
+        return result;
+    }
+
+    boolean bool(String key, boolean fallback) {
+        JsonNode value = node.get(key);
+        if (value == null || value.isNull()) {
+            return fallback;
+        }
+        if (value.isBoolean()) {
+            return value.booleanValue();
+        }
+        if (value.isTextual()
+                && (value.asText().equals("true") || value.asText().equals("false"))) {
+            return Boolean.parseBoolean(value.asText());
+        }
+        throw new ConfigException(at(key) + ": " + value + " (expected: true or false)");
+    }
+
+    java.time.@Nullable Instant optionalInstant(String key) {
+        String value = optionalString(key);
+        if (value == null) {
+            return null;
+        }
+        try {
+            return java.time.Instant.parse(value);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new ConfigException(
+                    at(key) + ": \"" + value + "\" (expected: an ISO-8601 instant such as 2027-01-31T00:00:00Z)");
+        }
+    }
+
     private static String kind(JsonNode value) {
         if (value.isArray()) {
             return "a list";

@@ -41,7 +41,7 @@ public final class EmbeddedDefault {
                 models.addAll(added.models());
             }
         });
-        return new GatewayConfig(base.node(), providers, models);
+        return new GatewayConfig(base.node(), providers, models, base.auth(), base.policies());
     }
 
     private static byte[] resource(String name) {

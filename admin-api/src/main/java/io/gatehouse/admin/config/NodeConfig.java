@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Settings of one node process (the {@code node} key). Immutable.
@@ -16,6 +17,7 @@ import java.time.Duration;
  * @param shutdownGrace how long in-flight requests and streams may take to finish on SIGTERM
  * @param dataDir where the node keeps local state
  * @param upstream settings of the shared upstream HTTP client
+ * @param adminToken the bootstrap token of the admin API, or null when the admin API is closed
  */
 public record NodeConfig(
         String name,
@@ -25,7 +27,8 @@ public record NodeConfig(
         long maxRequestBytes,
         Duration shutdownGrace,
         Path dataDir,
-        UpstreamConfig upstream) {
+        UpstreamConfig upstream,
+        @Nullable Secret adminToken) {
 
     public NodeConfig {
         requireNonNull(name, "name");

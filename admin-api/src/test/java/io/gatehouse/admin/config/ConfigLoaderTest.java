@@ -283,7 +283,7 @@ class ConfigLoaderTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"cluster", "database", "auth", "policies", "limits", "cache", "telemetry"})
+    @ValueSource(strings = {"cluster", "database", "limits", "cache", "telemetry"})
     void aNotYetSupportedTopLevelKeyGivesAClearError(String key) {
         assertThatThrownBy(() -> load(MINIMAL_NODE + key + ":\n  enabled: true\n", Map.of()))
                 .isInstanceOf(ConfigException.class)
@@ -557,5 +557,116 @@ class ConfigLoaderTest {
                         """, Map.of()))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("providers");
+    }
+
+    private static final String MODELS = """
+            providers:
+              - { name: mock, type: mock }
+            models:
+              - name: smart
+                deployments: [{ provider: mock }]
+              - name: eng-smart
+                deployments: [{ provider: mock }]
+            """;
+
+    @Test
+    void readsIssuersApiKeysAndPolicies() {
+        GatewayConfig config = load(MODELS + """
+                auth:
+                  jwt:
+                    issuers:
+                      - issuer: https://idp.example.com/realms/acme
+                        jwks_url: https://idp.example.com/realms/acme/protocol/openid-connect/certs
+                        audiences: [gatehouse]
+                        algorithms: [RS256]
+                        clock_skew: 30s
+                        tenant: acme
+                        groups_claim: realm_access.roles
+                      - issuer: https://login.example.org
+                  api_keys:
+                    - name: ci-bot
+                      key: ${CI_KEY}
+                      tenant: acme
+                      models: [smart]
+                      expires_at: 2027-01-31T00:00:00Z
+                    - name: old
+                      key_sha256: 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
+                      revoked: true
+                policies:
+                  - name: eng-premium
+                    when: "'eng' in principal.groups && request.model == 'smart'"
+                    allow_models: [smart]
+                    route: { smart: eng-smart }
+                    limits: { rpm: 600, tpm: 200000, key: "claims.sub" }
+                    cache: { scope: subject, mode: semantic }
+                    max_tokens: 4096
+                    budget_key: "principal.tenant"
+                  - name: everyone-else
+                    when: "true"
+                    action: deny
+                    message: Ask the platform team for access.
+                """, Map.of("CI_KEY", "ci-key-0123456789abcdefghij"));
+
+        AuthConfig auth = config.auth();
+        assertThat(auth.issuers()).hasSize(2);
+        AuthConfig.Issuer keycloak = auth.issuers().get(0);
+        assertThat(keycloak.audiences()).containsExactly("gatehouse");
+        assertThat(keycloak.clockSkew()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(keycloak.groupsClaim()).isEqualTo("realm_access.roles");
+        assertThat(auth.issuers().get(1).jwksUrl()).isNull();
+        assertThat(auth.issuers().get(1).algorithms()).containsExactly("RS256", "ES256");
+        assertThat(auth.apiKeys().get(0).sha256()).hasSize(64).isNotEqualTo("ci-key-0123456789abcdefghij");
+        assertThat(auth.apiKeys().get(0).models()).containsExactly("smart");
+        assertThat(auth.apiKeys().get(1).revoked()).isTrue();
+        assertThat(config.policies()).hasSize(2);
+        PolicyConfig premium = config.policies().get(0);
+        assertThat(premium.routes()).containsEntry("smart", "eng-smart");
+        assertThat(premium.limits()).isEqualTo(new PolicyConfig.Limits(600L, 200_000L, null, "claims.sub"));
+        assertThat(premium.cacheMode()).isEqualTo("semantic");
+        assertThat(config.policies().get(1).action()).isEqualTo("deny");
+    }
+
+    @Test
+    void withAuthTheNodeMayBindBeyondLoopback() {
+        GatewayConfig config = load(MODELS + """
+                node: { bind_address: 0.0.0.0 }
+                auth:
+                  api_keys:
+                    - { name: svc, key: "0123456789abcdef0123456789abcdef" }
+                """, Map.of());
+
+        assertThat(config.node().bindAddress()).isEqualTo("0.0.0.0");
+    }
+
+    @Test
+    void hmacAlgorithmsAreRefusedForIssuers() {
+        assertThatThrownBy(() -> load("""
+                        auth:
+                          jwt:
+                            issuers:
+                              - { issuer: "https://idp", algorithms: [HS256] }
+                        """, Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("auth.jwt.issuers[0].algorithms[0]: \"HS256\"");
+    }
+
+    @Test
+    void aShortApiKeyIsRefused() {
+        assertThatThrownBy(() -> load("""
+                        auth:
+                          api_keys: [{ name: weak, key: "short" }]
+                        """, Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("auth.api_keys[0].key: 5 characters");
+    }
+
+    @Test
+    void aRouteToAMissingModelIsRefused() {
+        assertThatThrownBy(() -> load(MODELS + """
+                        policies:
+                          - { name: p, when: "true", route: { smart: nowhere } }
+                        """, Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("policies[0].route.smart: \"nowhere\"");
     }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gatehouse.node.metrics.GatewayMetrics;
 import io.gatehouse.node.routing.Route;
 import io.gatehouse.node.routing.Target;
+import io.gatehouse.policy.Decision;
 import io.gatehouse.policy.Principal;
 import io.gatehouse.providers.ApiError;
 import io.gatehouse.providers.Json;
@@ -85,6 +86,10 @@ public final class AccessLogHandler implements HttpHandler {
         }
         if (route != null) {
             line.put("model", model);
+        }
+        Decision decision = exchange.getAttachment(Attachments.DECISION);
+        if (decision != null) {
+            line.put("policy", decision.policy());
         }
         if (target != null) {
             line.put("provider", provider);

@@ -2,6 +2,7 @@ package io.gatehouse.node.http;
 
 import io.gatehouse.node.routing.Route;
 import io.gatehouse.node.routing.Target;
+import io.gatehouse.policy.Decision;
 import io.gatehouse.policy.Principal;
 import io.gatehouse.providers.ApiError;
 import io.gatehouse.providers.ChatRequest;
@@ -35,6 +36,9 @@ public final class Attachments {
 
     public static final AttachmentKey<EmbeddingRequest> EMBEDDING_REQUEST =
             AttachmentKey.create(EmbeddingRequest.class);
+
+    /** What the policy engine decided. */
+    public static final AttachmentKey<Decision> DECISION = AttachmentKey.create(Decision.class);
 
     /** The model the client named, once parsed. */
     public static final AttachmentKey<String> REQUESTED_MODEL = AttachmentKey.create(String.class);

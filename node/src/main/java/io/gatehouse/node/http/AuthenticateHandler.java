@@ -4,11 +4,15 @@ import static java.util.Objects.requireNonNull;
 
 import io.gatehouse.policy.AuthenticationException;
 import io.gatehouse.policy.Authenticator;
+import io.gatehouse.policy.Principal;
 import io.gatehouse.providers.ApiError;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
+import io.undertow.util.SameThreadExecutor;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -28,13 +32,34 @@ public final class AuthenticateHandler implements HttpHandler {
 
     @Override
     public void handleRequest(HttpServerExchange exchange) throws Exception {
-        try {
-            exchange.putAttachment(Attachments.PRINCIPAL, authenticator.authenticate(token(exchange)));
-        } catch (AuthenticationException e) {
-            Responses.error(exchange, ApiError.unauthenticated(e.getMessage()));
+        CompletableFuture<Principal> principal = authenticator.authenticate(token(exchange));
+        if (principal.isDone()) {
+            proceed(exchange, principal);
             return;
         }
-        next.handleRequest(exchange);
+        // Keys are being fetched (an unknown signing key): continue on the IO thread once they are.
+        exchange.dispatch(
+                SameThreadExecutor.INSTANCE,
+                () -> principal.whenComplete(
+                        (p, failure) -> exchange.getIoThread().execute(() -> proceed(exchange, principal))));
+    }
+
+    private void proceed(HttpServerExchange exchange, CompletableFuture<Principal> principal) {
+        try {
+            exchange.putAttachment(Attachments.PRINCIPAL, principal.join());
+        } catch (CompletionException e) {
+            String message = e.getCause() instanceof AuthenticationException refused
+                    ? refused.getMessage()
+                    : "Invalid or expired credentials.";
+            exchange.getResponseHeaders().put(Headers.WWW_AUTHENTICATE, "Bearer");
+            Responses.error(exchange, ApiError.unauthenticated(message));
+            return;
+        }
+        try {
+            next.handleRequest(exchange);
+        } catch (Exception e) {
+            ErrorGuardHandler.fail(exchange, e);
+        }
     }
 
     private static @Nullable String token(HttpServerExchange exchange) {

@@ -6,24 +6,31 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gatehouse.node.routing.ModelCatalog;
 import io.gatehouse.node.routing.Route;
+import io.gatehouse.policy.PolicyEngine;
+import io.gatehouse.policy.Principal;
 import io.gatehouse.providers.ApiError;
 import io.gatehouse.providers.Json;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.PathTemplateMatch;
 import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
  * {@code GET /v1/models} and {@code GET /v1/models/{model}} in OpenAI's shape: the models this node
- * serves (the gateway's names, not the providers').
+ * serves (the gateway's names, not the providers') that the caller's policies allow.
  */
 public final class ModelsHandler implements HttpHandler {
     private final Supplier<ModelCatalog> catalog;
+    private final Supplier<PolicyEngine> engine;
     private final long createdEpochSeconds;
 
-    public ModelsHandler(Supplier<ModelCatalog> catalog, long createdEpochSeconds) {
+    public ModelsHandler(Supplier<ModelCatalog> catalog, Supplier<PolicyEngine> engine, long createdEpochSeconds) {
         this.catalog = requireNonNull(catalog, "catalog");
+        this.engine = requireNonNull(engine, "engine");
         this.createdEpochSeconds = createdEpochSeconds;
     }
 
@@ -31,9 +38,16 @@ public final class ModelsHandler implements HttpHandler {
     public void handleRequest(HttpServerExchange exchange) throws IOException {
         PathTemplateMatch match = exchange.getAttachment(PathTemplateMatch.ATTACHMENT_KEY);
         String id = match == null ? null : match.getParameters().get("model");
+        Principal principal = exchange.getAttachment(Attachments.PRINCIPAL);
+        ModelCatalog models = catalog.get();
+        List<String> names = new ArrayList<>();
+        for (Route route : models.routes()) {
+            names.add(route.model());
+        }
+        List<String> visible = engine.get().visibleModels(principal, names, Instant.now());
         if (id != null) {
-            Route route = catalog.get().route(id);
-            if (route == null) {
+            Route route = models.route(id);
+            if (route == null || !visible.contains(id)) {
                 Responses.error(exchange, ApiError.unknownModel(id));
                 return;
             }
@@ -43,8 +57,8 @@ public final class ModelsHandler implements HttpHandler {
         ObjectNode list = Json.MAPPER.createObjectNode();
         list.put("object", "list");
         ArrayNode data = list.putArray("data");
-        for (Route route : catalog.get().routes()) {
-            data.add(model(route));
+        for (String name : visible) {
+            data.add(model(requireNonNull(models.route(name))));
         }
         Responses.json(exchange, 200, Json.MAPPER.writeValueAsBytes(list));
     }

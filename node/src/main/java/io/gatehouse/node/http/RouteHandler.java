@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.gatehouse.node.routing.ModelCatalog;
 import io.gatehouse.node.routing.Route;
 import io.gatehouse.node.routing.Target;
+import io.gatehouse.policy.Decision;
 import io.gatehouse.providers.ApiError;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
@@ -12,7 +13,8 @@ import io.undertow.util.HttpString;
 import java.util.function.Supplier;
 
 /**
- * Finds the requested model (404 if it is not served) and chooses the deployment that will answer,
+ * Finds the model to serve (the one the policy decided, else the requested one; 404 if it is not
+ * served) and chooses the deployment that will answer,
  * naming it in {@code x-gatehouse-provider} and {@code x-gatehouse-model}.
  */
 public final class RouteHandler implements HttpHandler {
@@ -29,7 +31,8 @@ public final class RouteHandler implements HttpHandler {
 
     @Override
     public void handleRequest(HttpServerExchange exchange) throws Exception {
-        String model = exchange.getAttachment(Attachments.REQUESTED_MODEL);
+        Decision decision = exchange.getAttachment(Attachments.DECISION);
+        String model = decision != null ? decision.model() : exchange.getAttachment(Attachments.REQUESTED_MODEL);
         Route route = catalog.get().route(model);
         if (route == null) {
             Responses.error(exchange, ApiError.unknownModel(model));

@@ -1,0 +1,111 @@
+package io.gatehouse.node.http;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gatehouse.policy.Decision;
+import io.gatehouse.policy.PolicyEngine;
+import io.gatehouse.policy.Principal;
+import io.gatehouse.policy.RequestFacts;
+import io.gatehouse.providers.ApiError;
+import io.gatehouse.providers.ChatRequest;
+import io.gatehouse.providers.EmbeddingRequest;
+import io.gatehouse.providers.tokens.TokenCounter;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.HeaderValues;
+import io.undertow.util.HttpString;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.IntSupplier;
+import java.util.function.Supplier;
+
+/**
+ * Asks the policy engine about the request: a refusal answers 403 with the policy's message; an
+ * allowed request carries the decision on, with the output cap applied to the request. Either way
+ * {@code x-gatehouse-policy} names the policy that decided.
+ */
+public final class DecideHandler implements HttpHandler {
+    static final HttpString POLICY = HttpString.tryFromString("x-gatehouse-policy");
+    private static final String METADATA_PREFIX = "x-gatehouse-meta-";
+
+    private final Supplier<PolicyEngine> engine;
+    private final TokenCounter tokens;
+    private final HttpHandler next;
+
+    public DecideHandler(Supplier<PolicyEngine> engine, TokenCounter tokens, HttpHandler next) {
+        this.engine = requireNonNull(engine, "engine");
+        this.tokens = requireNonNull(tokens, "tokens");
+        this.next = requireNonNull(next, "next");
+    }
+
+    @Override
+    public void handleRequest(HttpServerExchange exchange) throws Exception {
+        Principal principal = exchange.getAttachment(Attachments.PRINCIPAL);
+        ChatRequest chat = exchange.getAttachment(Attachments.CHAT_REQUEST);
+        EmbeddingRequest embedding = exchange.getAttachment(Attachments.EMBEDDING_REQUEST);
+        RequestFacts facts = chat != null ? facts(exchange, chat) : facts(exchange, requireNonNull(embedding));
+        Decision decision = engine.get().decide(principal, facts);
+        exchange.getResponseHeaders().put(POLICY, decision.policy());
+        exchange.putAttachment(Attachments.DECISION, decision);
+        if (!decision.allowed()) {
+            Responses.error(exchange, ApiError.forbidden(requireNonNull(decision.message())));
+            return;
+        }
+        if (chat != null && decision.maxTokens() != null) {
+            exchange.putAttachment(Attachments.CHAT_REQUEST, capped(chat, decision.maxTokens()));
+        }
+        next.handleRequest(exchange);
+    }
+
+    private RequestFacts facts(HttpServerExchange exchange, ChatRequest request) {
+        return new RequestFacts(
+                request.model(),
+                exchange.getAttachment(Attachments.ENDPOINT),
+                request.stream(),
+                request.maxTokens(),
+                () -> tokens.countPrompt(request),
+                metadata(exchange),
+                Instant.now());
+    }
+
+    private RequestFacts facts(HttpServerExchange exchange, EmbeddingRequest request) {
+        IntSupplier promptTokens =
+                () -> request.inputs().stream().mapToInt(tokens::count).sum();
+        return new RequestFacts(
+                request.model(),
+                exchange.getAttachment(Attachments.ENDPOINT),
+                false,
+                null,
+                promptTokens,
+                metadata(exchange),
+                Instant.now());
+    }
+
+    /** The {@code x-gatehouse-meta-*} request headers, by the rest of their name. */
+    private static Map<String, String> metadata(HttpServerExchange exchange) {
+        Map<String, String> metadata = new HashMap<>();
+        for (HeaderValues values : exchange.getRequestHeaders()) {
+            String name = values.getHeaderName().toString().toLowerCase(java.util.Locale.ROOT);
+            if (name.startsWith(METADATA_PREFIX) && name.length() > METADATA_PREFIX.length()) {
+                metadata.put(name.substring(METADATA_PREFIX.length()), values.getFirst());
+            }
+        }
+        return metadata;
+    }
+
+    /** The request with its output limited to {@code cap} tokens, in the field the client used. */
+    static ChatRequest capped(ChatRequest request, int cap) {
+        if (request.maxTokens() != null && request.maxTokens() <= cap) {
+            return request;
+        }
+        ObjectNode body = request.body().deepCopy();
+        if (body.has("max_completion_tokens")) {
+            body.put("max_completion_tokens", cap);
+        } else {
+            body.put("max_tokens", cap);
+        }
+        return new ChatRequest(body, request.model(), request.stream(), request.includeUsage(), cap);
+    }
+}

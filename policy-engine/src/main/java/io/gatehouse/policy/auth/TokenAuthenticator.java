@@ -1,0 +1,173 @@
+package io.gatehouse.policy.auth;
+
+import static java.util.Objects.requireNonNull;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.proc.BadJOSEException;
+import com.nimbusds.jwt.SignedJWT;
+import io.gatehouse.policy.AuthenticationException;
+import io.gatehouse.policy.Authenticator;
+import io.gatehouse.policy.Principal;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.text.ParseException;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Authenticates SSO JWTs from several trusted issuers and gateway API keys. A token that looks like
+ * a JWT is verified by the issuer its {@code iss} names; anything else is looked up as a gateway key
+ * by its SHA-256 hash. Every refusal gives the client the same message, so nothing helps an attacker
+ * tell the cases apart; the reason is logged at debug level without the token. Thread-safe; owns
+ * one background thread that fetches keys, which {@link #close()} stops.
+ */
+public final class TokenAuthenticator implements Authenticator, AutoCloseable {
+    /** Tokens longer than this are refused unparsed. */
+    static final int MAX_TOKEN_CHARS = 16 * 1024;
+
+    static final String REFUSED = "Invalid or expired credentials.";
+    static final String MISSING =
+            "Missing credentials: send 'Authorization: Bearer <token>' with an SSO token or a gateway API key.";
+
+    private static final Logger log = LoggerFactory.getLogger(TokenAuthenticator.class);
+
+    private final Map<String, IssuerVerifier> issuers;
+    private final Map<String, ApiKey> keysByHash;
+    private final Clock clock;
+    private final ScheduledExecutorService refresher;
+
+    private TokenAuthenticator(
+            Map<String, IssuerVerifier> issuers,
+            Map<String, ApiKey> keysByHash,
+            Clock clock,
+            ScheduledExecutorService refresher) {
+        this.issuers = issuers;
+        this.keysByHash = keysByHash;
+        this.clock = clock;
+        this.refresher = refresher;
+    }
+
+    /** Starts an authenticator: fetches every issuer's keys in the background right away. */
+    public static TokenAuthenticator start(List<IssuerSettings> issuers, List<ApiKey> apiKeys, Clock clock) {
+        return start(issuers, apiKeys, clock, new KeyFetcher());
+    }
+
+    static TokenAuthenticator start(
+            List<IssuerSettings> issuers, List<ApiKey> apiKeys, Clock clock, KeyFetcher fetcher) {
+        requireNonNull(clock, "clock");
+        ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "jwks-refresh");
+            thread.setDaemon(true);
+            return thread;
+        });
+        Map<String, IssuerVerifier> verifiers = new LinkedHashMap<>();
+        for (IssuerSettings issuer : issuers) {
+            IssuerKeys keys = new IssuerKeys(issuer, fetcher, refresher, clock);
+            verifiers.put(issuer.issuer(), new IssuerVerifier(issuer, keys));
+            keys.start();
+        }
+        Map<String, ApiKey> byHash = new HashMap<>();
+        for (ApiKey key : apiKeys) {
+            byHash.put(key.sha256(), key);
+        }
+        return new TokenAuthenticator(Map.copyOf(verifiers), Map.copyOf(byHash), clock, refresher);
+    }
+
+    /** Lowercase hex SHA-256 of a gateway API key, as stored. */
+    public static String sha256(String key) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            return HexFormat.of().formatHex(digest.digest(key.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is always available", e);
+        }
+    }
+
+    @Override
+    public CompletableFuture<Principal> authenticate(@Nullable String token) {
+        if (token == null || token.isBlank()) {
+            return CompletableFuture.failedFuture(new AuthenticationException(MISSING));
+        }
+        if (token.length() > MAX_TOKEN_CHARS) {
+            return refused("token longer than " + MAX_TOKEN_CHARS + " characters");
+        }
+        if (looksLikeJwt(token)) {
+            return jwt(token);
+        }
+        return apiKey(token);
+    }
+
+    private static boolean looksLikeJwt(String token) {
+        return token.startsWith("eyJ") && token.indexOf('.') > 0;
+    }
+
+    private CompletableFuture<Principal> jwt(String token) {
+        SignedJWT jwt;
+        String issuer;
+        try {
+            jwt = SignedJWT.parse(token);
+            issuer = jwt.getJWTClaimsSet().getIssuer();
+        } catch (ParseException e) {
+            // Includes unsecured "alg": "none" tokens in every spelling: they are not signed JWTs.
+            return refused("not a signed JWT");
+        }
+        IssuerVerifier verifier = issuer == null ? null : issuers.get(issuer);
+        if (verifier == null) {
+            return refused("untrusted issuer");
+        }
+        if (verifier.hasUnknownKeyId(jwt)) {
+            SignedJWT parsed = jwt;
+            return verifier.keys().refreshForUnknownKey().thenCompose(keys -> verify(verifier, parsed));
+        }
+        return verify(verifier, jwt);
+    }
+
+    private static CompletableFuture<Principal> verify(IssuerVerifier verifier, SignedJWT jwt) {
+        try {
+            return CompletableFuture.completedFuture(verifier.verify(jwt));
+        } catch (BadJOSEException | JOSEException e) {
+            return refused(e.getMessage());
+        }
+    }
+
+    private CompletableFuture<Principal> apiKey(String token) {
+        ApiKey key = keysByHash.get(sha256(token));
+        if (key == null) {
+            return refused("unknown API key");
+        }
+        if (key.revoked()) {
+            return refused("revoked API key " + key.name());
+        }
+        if (key.expiresAt() != null && !clock.instant().isBefore(key.expiresAt())) {
+            return refused("expired API key " + key.name());
+        }
+        Map<String, Object> claims = new LinkedHashMap<>();
+        claims.put("sub", key.owner());
+        claims.put("tenant", key.tenant());
+        claims.put("groups", List.copyOf(key.groups()));
+        claims.put("api_key", key.name());
+        return CompletableFuture.completedFuture(
+                new Principal(key.owner(), key.tenant(), key.groups(), claims, key.allowedModels()));
+    }
+
+    private static CompletableFuture<Principal> refused(@Nullable String reason) {
+        log.debug("refused credentials: {}", reason);
+        return CompletableFuture.failedFuture(new AuthenticationException(REFUSED));
+    }
+
+    @Override
+    public void close() {
+        refresher.shutdownNow();
+    }
+}
