@@ -124,7 +124,7 @@ public final class ConfigLoader {
     private GatewayConfig read(ConfigNode root) {
         root.allowOnly(TOP_LEVEL);
         for (String key : NOT_YET_SUPPORTED) {
-            if (root.has(key)) {
+            if (root.present(key)) {
                 throw new ConfigException(key + ": not supported by this version of Gatehouse yet (remove the key; see"
                         + " docs/configuration.md)");
             }

@@ -669,4 +669,11 @@ class ConfigLoaderTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith("policies[0].route.smart: \"nowhere\"");
     }
+
+    @Test
+    void aReservedKeyWithoutAValueIsStillRefused() {
+        assertThatThrownBy(() -> load("cluster:\n", Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("cluster: not supported");
+    }
 }

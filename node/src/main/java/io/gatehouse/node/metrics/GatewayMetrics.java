@@ -15,8 +15,8 @@ import java.time.Duration;
 
 /**
  * The node's metrics, exported in Prometheus format. Label values are bounded: models and providers
- * come from configuration (a model a client invents is recorded as {@code unknown}), statuses and
- * error kinds from small fixed sets. Thread-safe.
+ * come from configuration (a request that never resolved to one is recorded as {@code none}),
+ * statuses and error kinds from small fixed sets. Thread-safe.
  */
 public final class GatewayMetrics implements AutoCloseable {
     /** Label value for requests that never resolved to a configured model or provider. */
@@ -82,7 +82,10 @@ public final class GatewayMetrics implements AutoCloseable {
                 .register(registry);
     }
 
-    /** A failed upstream call, by the class of failure ({@code upstream_timeout}, ...). */
+    /**
+     * A failed upstream call, by the class of failure: {@code timeout}, {@code rate_limited},
+     * {@code unavailable} or {@code failed}.
+     */
     public void upstreamError(String model, String provider, String kind) {
         Counter.builder("gatehouse.upstream.errors")
                 .description("Upstream calls that failed, by model, provider and kind")
