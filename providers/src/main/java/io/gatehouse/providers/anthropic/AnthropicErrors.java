@@ -31,12 +31,8 @@ final class AnthropicErrors {
         return fromErrorObject(errorObject(body), status, provider);
     }
 
-    /**
-     * The client-facing error for the {@code error} member of an Anthropic error.
-     *
-     * @param status the HTTP status, or 0 for an error event inside a stream
-     */
-    static ApiError fromErrorObject(@Nullable JsonNode error, int status, String provider) {
+    /** The client-facing error for the {@code error} member of an Anthropic error response. */
+    private static ApiError fromErrorObject(@Nullable JsonNode error, int status, String provider) {
         String type = error != null && error.isObject() ? error.path("type").asText("") : "";
         String message =
                 error != null && error.isObject() && error.path("message").isTextual()
@@ -64,12 +60,26 @@ final class AnthropicErrors {
                         null);
             case "timeout_error" -> ApiError.upstreamTimeout("Provider '" + provider + "' timed out.");
             default ->
-                ApiError.upstreamFailed("Provider '" + provider + "' failed"
-                        + (status == 0 ? "" : " (HTTP " + status + ")") + "; try again.");
+                ApiError.upstreamFailed("Provider '" + provider + "' failed (HTTP " + status + "); try again.");
         };
     }
 
     /** The error type Anthropic documents for a status, for bodies that do not say. */
+    /**
+     * An {@code error} event after the answer began. Like any upstream failure mid-stream it carries
+     * no provider message (which could reveal configuration), only the error type for diagnosis; it is
+     * 503 when the provider was overloaded, for the reason above, and 502 otherwise.
+     */
+    static ApiError midStream(@Nullable JsonNode error) {
+        String type = error != null && error.isObject() ? error.path("type").asText("") : "";
+        String hint = type.matches("[A-Za-z0-9_.-]{1,64}") ? " (" + type + ")" : "";
+        String message = "The provider failed while streaming the answer" + hint + ".";
+        if (type.equals("overloaded_error")) {
+            return new ApiError(503, "service_unavailable", "upstream_overloaded", message, null);
+        }
+        return ApiError.upstreamFailed(message);
+    }
+
     private static String typeOfStatus(int status) {
         return switch (status) {
             case 400, 422 -> "invalid_request_error";

@@ -129,7 +129,7 @@ final class AnthropicStreamToOpenAi implements StreamTranslator {
                 }
             }
             case "error" ->
-                throw new ApiException(AnthropicErrors.fromErrorObject(data.get("error"), 0, "the provider"));
+                throw new ApiException(AnthropicErrors.midStream(data.get("error")));
             default -> {
                 // ping, content_block_stop, and event types added after this version
             }

@@ -51,11 +51,12 @@ class AnthropicErrorsTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"overloaded_error, 503", "api_error, 502", "rate_limit_error, 429", "brand_new_error, 502"})
-    void streamErrorEventsAreMappedByType(String type, int status) {
-        ApiError error = AnthropicErrors.fromErrorObject(
-                AnthropicFixtures.object("{'type':'" + type + "','message':'m'}"), 0, "the provider");
+    @CsvSource({"overloaded_error, 503", "api_error, 502", "rate_limit_error, 502", "brand_new_error, 502"})
+    void streamErrorEventsKeepOnlyTheirType(String type, int status) {
+        ApiError error = AnthropicErrors.midStream(
+                AnthropicFixtures.object("{'type':'" + type + "','message':'internal detail'}"));
 
         assertThat(error.status()).isEqualTo(status);
+        assertThat(error.message()).contains(type).doesNotContain("internal detail");
     }
 }
