@@ -59,8 +59,7 @@ final class AnthropicErrors {
                         "Provider '" + provider + "' is overloaded; try again shortly.",
                         null);
             case "timeout_error" -> ApiError.upstreamTimeout("Provider '" + provider + "' timed out.");
-            default ->
-                ApiError.upstreamFailed("Provider '" + provider + "' failed (HTTP " + status + "); try again.");
+            default -> ApiError.upstreamFailed("Provider '" + provider + "' failed (HTTP " + status + "); try again.");
         };
     }
 

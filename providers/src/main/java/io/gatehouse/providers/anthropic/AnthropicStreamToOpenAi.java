@@ -128,8 +128,7 @@ final class AnthropicStreamToOpenAi implements StreamTranslator {
                     out.add(JsonSupport.write(chunk));
                 }
             }
-            case "error" ->
-                throw new ApiException(AnthropicErrors.midStream(data.get("error")));
+            case "error" -> throw new ApiException(AnthropicErrors.midStream(data.get("error")));
             default -> {
                 // ping, content_block_stop, and event types added after this version
             }
