@@ -11,18 +11,18 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The configuration a node runs when started without {@code --config}: loopback only, model {@code
- * demo} from the built-in mock provider, no credentials. For each real provider whose API key is
- * set ({@code OPENAI_API_KEY}, {@code ANTHROPIC_API_KEY}), that provider and its models are added.
- * The documents are {@code default-config.yaml} and {@code default-<provider>.yaml} beside this
- * class.
+ * demo} from the built-in mock provider, no credentials. When a real provider's key is set ({@code
+ * OPENAI_API_KEY}, {@code ANTHROPIC_API_KEY}, {@code GEMINI_API_KEY}), that provider and its models are added. The documents
+ * are {@code default-config.yaml} and {@code default-<provider>.yaml} beside this class.
  */
 public final class EmbeddedDefault {
-    /** The environment variable that enables each provider's document, in the order they are added. */
-    private static final Map<String, String> PROVIDER_DOCUMENTS = new LinkedHashMap<>();
+    /** Each real provider's key variable and the document added when it is set, in order. */
+    private static final Map<String, String> REAL_PROVIDERS = new LinkedHashMap<>();
 
     static {
-        PROVIDER_DOCUMENTS.put("OPENAI_API_KEY", "default-openai.yaml");
-        PROVIDER_DOCUMENTS.put("ANTHROPIC_API_KEY", "default-anthropic.yaml");
+        REAL_PROVIDERS.put("OPENAI_API_KEY", "default-openai.yaml");
+        REAL_PROVIDERS.put("ANTHROPIC_API_KEY", "default-anthropic.yaml");
+        REAL_PROVIDERS.put("GEMINI_API_KEY", "default-gemini.yaml");
     }
 
     private EmbeddedDefault() {}
@@ -33,15 +33,17 @@ public final class EmbeddedDefault {
         GatewayConfig base = loader.parse(resource("default-config.yaml"), "embedded default");
         List<ProviderConfig> providers = new ArrayList<>(base.providers());
         List<ModelConfig> models = new ArrayList<>(base.models());
-        PROVIDER_DOCUMENTS.forEach((variable, document) -> {
-            String key = env.apply(variable);
-            if (key != null && !key.isBlank()) {
-                GatewayConfig added = loader.parse(resource(document), "embedded default");
-                providers.addAll(added.providers());
-                models.addAll(added.models());
+        for (Map.Entry<String, String> real : REAL_PROVIDERS.entrySet()) {
+            String key = env.apply(real.getKey());
+            if (key == null || key.isBlank()) {
+                continue;
             }
-        });
-        return new GatewayConfig(base.node(), providers, models, base.auth(), base.policies());
+            GatewayConfig added = loader.parse(resource(real.getValue()), "embedded default");
+            providers.addAll(added.providers());
+            models.addAll(added.models());
+        }
+        return new GatewayConfig(
+                base.node(), providers, models, base.auth(), base.policies(), base.cluster(), base.limits());
     }
 
     private static byte[] resource(String name) {
