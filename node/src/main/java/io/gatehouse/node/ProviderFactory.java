@@ -8,6 +8,8 @@ import io.gatehouse.providers.ChatProvider;
 import io.gatehouse.providers.Credential;
 import io.gatehouse.providers.HttpProvider;
 import io.gatehouse.providers.Timeouts;
+import io.gatehouse.providers.anthropic.AnthropicEndpoint;
+import io.gatehouse.providers.anthropic.AnthropicTranslator;
 import io.gatehouse.providers.bedrock.BedrockEndpoint;
 import io.gatehouse.providers.bedrock.BedrockTranslator;
 import io.gatehouse.providers.bedrock.SigV4Credential;
@@ -86,6 +88,19 @@ final class ProviderFactory implements AutoCloseable {
                         upstream,
                         timeouts);
             }
+            case "anthropic" ->
+                new HttpProvider(
+                        config.name(),
+                        new AnthropicEndpoint(
+                                requireNonNull(config.baseUrl(), "base_url"),
+                                requireNonNull(config.apiVersion(), "anthropic_version")),
+                        Credential.header(
+                                "x-api-key",
+                                requireNonNull(config.apiKey(), "api_key").reveal()),
+                        new AnthropicTranslator(),
+                        null,
+                        upstream,
+                        timeouts);
             case "gemini" -> {
                 GeminiTranslator translator = new GeminiTranslator();
                 yield new HttpProvider(

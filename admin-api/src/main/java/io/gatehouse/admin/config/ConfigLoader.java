@@ -36,6 +36,7 @@ public final class ConfigLoader {
     private static final ObjectMapper YAML =
             new ObjectMapper(new YAMLFactory()).enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
+    private static final Pattern ANTHROPIC_VERSION = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}");
@@ -304,6 +305,7 @@ public final class ConfigLoader {
                 case "mock" ->
                     keys.addAll(Set.of("latency", "stream_chunks", "chunk_interval", "embedding_dimensions"));
                 case "azure-openai" -> keys.addAll(Set.of("base_url", "api_key", "api_version"));
+                case "anthropic" -> keys.addAll(Set.of("base_url", "api_key", "anthropic_version"));
                 case "vertex-ai" -> keys.addAll(Set.of("project", "location", "credentials_file", "base_url"));
                 case "bedrock" ->
                     keys.addAll(Set.of("base_url", "region", "access_key_id", "secret_access_key", "session_token"));
@@ -313,6 +315,9 @@ public final class ConfigLoader {
             URI baseUrl = item.optionalHttpUrl("base_url");
             if (baseUrl == null && type.equals("openai")) {
                 baseUrl = URI.create("https://api.openai.com/v1");
+            }
+            if (baseUrl == null && type.equals("anthropic")) {
+                baseUrl = URI.create("https://api.anthropic.com");
             }
             if (baseUrl == null && type.equals("gemini")) {
                 baseUrl = URI.create("https://generativelanguage.googleapis.com");
@@ -325,6 +330,11 @@ public final class ConfigLoader {
             if (apiKey == null && type.equals("azure-openai")) {
                 throw new ConfigException(item.path() + ".api_key: missing (expected: the resource's API key)");
             }
+            if (apiKey == null && type.equals("anthropic")) {
+                throw new ConfigException(
+                        item.path() + ".api_key: missing (expected: an Anthropic API key, e.g. ${ANTHROPIC_API_KEY})");
+            }
+            String apiVersion = type.equals("anthropic") ? anthropicVersion(item) : item.optionalString("api_version");
             if (apiKey == null && type.equals("gemini")) {
                 throw new ConfigException(item.path()
                         + ".api_key: missing (expected: a Gemini API key from Google AI Studio, e.g."
@@ -353,7 +363,7 @@ public final class ConfigLoader {
                     type,
                     baseUrl,
                     apiKey == null ? null : new Secret(apiKey),
-                    item.optionalString("api_version"),
+                    apiVersion,
                     firstByte,
                     idle,
                     mock,
@@ -361,6 +371,15 @@ public final class ConfigLoader {
                     aws));
         }
         return providers;
+    }
+
+    private static String anthropicVersion(ConfigNode item) {
+        String version = item.string("anthropic_version", "2023-06-01");
+        if (!ANTHROPIC_VERSION.matcher(version).matches()) {
+            throw new ConfigException(item.path() + ".anthropic_version: \"" + version
+                    + "\" (expected: a version date such as 2023-06-01)");
+        }
+        return version;
     }
 
     private static ProviderConfig.VertexConfig readVertex(ConfigNode item) {

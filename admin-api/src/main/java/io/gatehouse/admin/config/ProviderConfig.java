@@ -14,7 +14,8 @@ import org.jspecify.annotations.Nullable;
  * @param baseUrl where it is reached (null for {@code mock}, and for {@code bedrock} when the
  *     region's default endpoint applies)
  * @param apiKey its credential, if it needs one
- * @param apiVersion Azure OpenAI's {@code api-version} (null for the v1 API and other types)
+ * @param apiVersion the API version the provider is asked for: Azure OpenAI's {@code api_version}
+ *     (null for the v1 API), Anthropic's {@code anthropic_version}; null for other types
  * @param firstByteTimeout how long to wait for a response to begin
  * @param idleTimeout how long a response may stay silent once begun
  * @param mock the mock provider's behaviour (only for {@code mock})
@@ -35,7 +36,7 @@ public record ProviderConfig(
 
     /** Provider types this version serves. */
     public static final java.util.List<String> TYPES =
-            java.util.List.of("openai", "azure-openai", "gemini", "vertex-ai", "bedrock", "mock");
+            java.util.List.of("openai", "azure-openai", "anthropic", "gemini", "vertex-ai", "bedrock", "mock");
 
     public ProviderConfig {
         requireNonNull(name, "name");

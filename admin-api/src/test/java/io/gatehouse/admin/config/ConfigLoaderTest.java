@@ -221,6 +221,45 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void anAnthropicProviderDefaultsItsUrlAndApiVersion() {
+        String doc = MINIMAL_NODE + "providers:\n  - { name: claude, type: anthropic, api_key: '${ANTHROPIC_KEY}' }\n";
+
+        ProviderConfig claude =
+                load(doc, Map.of("ANTHROPIC_KEY", "sk-ant-test")).providers().get(0);
+
+        assertThat(claude.type()).isEqualTo("anthropic");
+        assertThat(claude.baseUrl()).isEqualTo(URI.create("https://api.anthropic.com"));
+        assertThat(claude.apiKey().reveal()).isEqualTo("sk-ant-test");
+        assertThat(claude.apiVersion()).isEqualTo("2023-06-01");
+    }
+
+    @Test
+    void anAnthropicProviderTakesItsUrlAndApiVersion() {
+        String doc = MINIMAL_NODE
+                + "providers:\n  - { name: claude, type: anthropic, api_key: k, base_url: 'http://127.0.0.1:9000',"
+                + " anthropic_version: '2024-01-01', timeouts: { first_byte: 5s } }\n";
+
+        ProviderConfig claude = load(doc, Map.of()).providers().get(0);
+
+        assertThat(claude.baseUrl()).isEqualTo(URI.create("http://127.0.0.1:9000"));
+        assertThat(claude.apiVersion()).isEqualTo("2024-01-01");
+        assertThat(claude.firstByteTimeout()).isEqualTo(Duration.ofSeconds(5));
+    }
+
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "{ name: c, type: anthropic }                                       | providers[0].api_key: missing",
+                "{ name: c, type: anthropic, api_key: k, anthropic_version: latest } | providers[0].anthropic_version: \"latest\" (expected: a version date",
+                "{ name: c, type: anthropic, api_key: k, api_version: '2024-10-21' } | providers[0].api_version: unknown key"
+            })
+    void anAnthropicProviderIsValidated(String provider, String message) {
+        assertThatThrownBy(() -> load(MINIMAL_NODE + "providers:\n  - " + provider + "\n", Map.of()))
+                .hasMessageStartingWith(message);
+    }
+
+    @Test
     void rejectsKeysOfAnotherProviderType() {
         String doc = MINIMAL_NODE + "providers:\n  - { name: openai, type: openai, api_version: '2024-10-21' }\n";
 
@@ -255,7 +294,7 @@ class ConfigLoaderTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
-            providers: [{ name: a, type: mock }, { name: b, type: watsonx }]            | providers[1].type: "watsonx" (expected: one of openai, azure-openai, gemini, vertex-ai, bedrock, mock)
+            providers: [{ name: a, type: mock }, { name: b, type: watsonx }]            | providers[1].type: "watsonx" (expected: one of openai, azure-openai, anthropic, gemini, vertex-ai, bedrock, mock)
             providers: [{ name: a }]                                                    | providers[0].type: missing (expected: a non-empty string)
             providers: [{ type: mock }]                                                 | providers[0].name: missing (expected: a non-empty string)
             providers: [{ name: 'has space', type: mock }]                              | providers[0].name: "has space" (expected: letters, digits and . _ : / -, at most 128)
