@@ -1,15 +1,24 @@
 package io.gatehouse.node;
 
+import static java.util.Objects.requireNonNull;
+
+import io.gatehouse.admin.config.LimitsConfig;
+import io.gatehouse.cluster.limits.RateLimits;
 import io.gatehouse.node.http.AccessLogHandler;
+import io.gatehouse.node.http.AdmitHandler;
 import io.gatehouse.node.http.AuthenticateHandler;
 import io.gatehouse.node.http.ChatCompletionHandler;
+import io.gatehouse.node.http.ClientDialect;
+import io.gatehouse.node.http.ClientDialectHandler;
 import io.gatehouse.node.http.DecideHandler;
 import io.gatehouse.node.http.EmbeddingsHandler;
 import io.gatehouse.node.http.EndpointHandler;
 import io.gatehouse.node.http.ErrorGuardHandler;
 import io.gatehouse.node.http.Fallbacks;
 import io.gatehouse.node.http.HealthHandler;
+import io.gatehouse.node.http.LimitScope;
 import io.gatehouse.node.http.ModelsHandler;
+import io.gatehouse.node.http.ParseAnthropicMessagesHandler;
 import io.gatehouse.node.http.ParseChatHandler;
 import io.gatehouse.node.http.ParseEmbeddingsHandler;
 import io.gatehouse.node.http.ReceiveJsonHandler;
@@ -22,54 +31,108 @@ import io.gatehouse.policy.PolicyEngine;
 import io.gatehouse.providers.tokens.TokenCounter;
 import io.undertow.Handlers;
 import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The data plane's request pipeline, assembled in one place so it reads top to bottom: every
  * request gets an id and an access log line; a model request is received, authenticated, parsed,
- * decided by the policies, routed to a deployment and relayed.
+ * decided by the policies, admitted by the caller's cluster-wide limits, routed to a deployment,
+ * admitted by that deployment's quota, and relayed.
+ * {@code /v1/messages} runs the chat chain in Anthropic's dialect.
  */
 final class DataPlane {
     private DataPlane() {}
 
-    static HttpHandler handler(
+    /** What the pipeline is built from. Immutable. */
+    record Parts(
             String nodeName,
             long maxRequestBytes,
             Authenticator authenticator,
             Supplier<PolicyEngine> policies,
             TokenCounter tokens,
+            RateLimits limits,
+            LimitsConfig limitsConfig,
+            String leasePrefix,
             Supplier<ModelCatalog> catalog,
             GatewayMetrics metrics,
             BooleanSupplier ready) {
+        Parts {
+            requireNonNull(nodeName, "nodeName");
+            requireNonNull(authenticator, "authenticator");
+            requireNonNull(policies, "policies");
+            requireNonNull(tokens, "tokens");
+            requireNonNull(limits, "limits");
+            requireNonNull(limitsConfig, "limitsConfig");
+            requireNonNull(leasePrefix, "leasePrefix");
+            requireNonNull(catalog, "catalog");
+            requireNonNull(metrics, "metrics");
+            requireNonNull(ready, "ready");
+        }
+    }
 
-        HttpHandler chatCompletions = new ReceiveJsonHandler(
-                maxRequestBytes,
-                new AuthenticateHandler(
-                        authenticator,
-                        new ParseChatHandler(new DecideHandler(
-                                policies, tokens, new RouteHandler(catalog, new ChatCompletionHandler())))));
+    static HttpHandler handler(Parts parts) {
+        // After parsing, every model request takes the same path: decide, admit the caller, route,
+        // admit the deployment, relay.
+        HttpHandler answerChat = decideAndRelay(parts, new ChatCompletionHandler());
+        HttpHandler answerEmbeddings = decideAndRelay(parts, new EmbeddingsHandler());
 
-        HttpHandler embeddings = new ReceiveJsonHandler(
-                maxRequestBytes,
-                new AuthenticateHandler(
-                        authenticator,
-                        new ParseEmbeddingsHandler(new DecideHandler(
-                                policies, tokens, new RouteHandler(catalog, new EmbeddingsHandler())))));
+        HttpHandler chatCompletions = receive(parts, new ParseChatHandler(answerChat));
+        // Anthropic's Messages API: parsed into the canonical request, so any provider can serve it;
+        // the dialect turns answers, streams and errors back into Anthropic's shape.
+        HttpHandler messages = new ClientDialectHandler(
+                ClientDialect.anthropic(), receive(parts, new ParseAnthropicMessagesHandler(answerChat)));
+        HttpHandler embeddings = receive(parts, new ParseEmbeddingsHandler(answerEmbeddings));
 
         HttpHandler models = new AuthenticateHandler(
-                authenticator, new ModelsHandler(catalog, policies, System.currentTimeMillis() / 1000));
+                parts.authenticator(),
+                new ModelsHandler(parts.catalog(), parts.policies(), System.currentTimeMillis() / 1000));
 
         HttpHandler paths = Handlers.routing()
                 .post("/v1/chat/completions", new EndpointHandler("chat", chatCompletions))
+                .post("/v1/messages", new EndpointHandler("messages", messages))
                 .post("/v1/embeddings", new EndpointHandler("embeddings", embeddings))
                 .get("/v1/models", new EndpointHandler("models", models))
                 .get("/v1/models/{model}", new EndpointHandler("models", models))
                 .get("/livez", new EndpointHandler(HealthHandler.ENDPOINT, HealthHandler.liveness()))
-                .get("/readyz", new EndpointHandler(HealthHandler.ENDPOINT, HealthHandler.readiness(ready)))
+                .get("/readyz", new EndpointHandler(HealthHandler.ENDPOINT, HealthHandler.readiness(parts.ready())))
                 .setFallbackHandler(Fallbacks.notFound())
                 .setInvalidMethodHandler(Fallbacks.methodNotAllowed());
 
-        return new ErrorGuardHandler(new RequestIdHandler(nodeName, new AccessLogHandler(metrics, paths)));
+        return new ErrorGuardHandler(
+                new RequestIdHandler(parts.nodeName(), new AccessLogHandler(parts.metrics(), paths)));
+    }
+
+    /** Receive the JSON body, then authenticate the caller. */
+    private static HttpHandler receive(Parts parts, HttpHandler next) {
+        return new ReceiveJsonHandler(parts.maxRequestBytes(), new AuthenticateHandler(parts.authenticator(), next));
+    }
+
+    private static HttpHandler decideAndRelay(Parts parts, HttpHandler relay) {
+        return new DecideHandler(
+                parts.policies(),
+                parts.tokens(),
+                admit(
+                        parts,
+                        LimitScope.ofDecision(),
+                        new RouteHandler(parts.catalog(), admit(parts, LimitScope.ofDeployment(), relay))));
+    }
+
+    private static HttpHandler admit(
+            Parts parts, Function<HttpServerExchange, @Nullable LimitScope> scope, HttpHandler next) {
+        LimitsConfig config = parts.limitsConfig();
+        return new AdmitHandler(
+                scope,
+                parts.limits(),
+                config.timeout(),
+                config.failOpen(),
+                config.defaultMaxOutputTokens(),
+                parts.leasePrefix(),
+                parts.tokens(),
+                parts.metrics(),
+                next);
     }
 }

@@ -55,6 +55,10 @@ class UpstreamRelayTest {
     }
 
     private static Node startNode(String baseUrl, String firstByteTimeout) {
+        return startNode(baseUrl, firstByteTimeout, "2s");
+    }
+
+    private static Node startNode(String baseUrl, String firstByteTimeout, String idleTimeout) {
         return TestNodes.start(
                 """
                 providers:
@@ -62,11 +66,12 @@ class UpstreamRelayTest {
                     type: openai
                     base_url: %s
                     api_key: ${UPSTREAM_KEY}
-                    timeouts: { first_byte: %s, idle: 2s }
+                    timeouts: { first_byte: %s, idle: %s }
                 models:
                   - name: smart
                     deployments: [{ provider: upstream, model: gpt-4o-mini }]
-                """.formatted(baseUrl, firstByteTimeout), java.util.Map.of("UPSTREAM_KEY", "sk-upstream-secret"));
+                """.formatted(baseUrl, firstByteTimeout, idleTimeout),
+                java.util.Map.of("UPSTREAM_KEY", "sk-upstream-secret"));
     }
 
     @AfterEach
@@ -233,6 +238,46 @@ class UpstreamRelayTest {
                     assertThat(e.statusCode()).isEqualTo(504);
                     assertThat(e.code()).contains("upstream_timeout");
                 });
+    }
+
+    @Test
+    void aProviderThinkingLongerThanTheIdleTimeoutButWithinTheFirstByteTimeoutIsAnswered() throws Exception {
+        Node patient = startNode(upstream.baseUrl(), "5s", "500ms");
+        upstream.delayHeaders(Duration.ofMillis(1500));
+        try {
+            HttpResponse<String> response = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(TestNodes.baseUrl(patient) + "/v1/chat/completions"))
+                                    .header("Content-Type", "application/json")
+                                    .POST(HttpRequest.BodyPublishers.ofString(CHAT + "}"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).isEqualTo(200);
+        } finally {
+            patient.stop(Duration.ZERO);
+        }
+    }
+
+    @Test
+    void aStreamThatFallsSilentPastTheIdleTimeoutEndsWithATimeoutEvent() throws Exception {
+        Node impatient = startNode(upstream.baseUrl(), "5s", "300ms");
+        upstream.streamEvents("openai/chat-stream.events", Duration.ofMillis(1000));
+        try {
+            HttpResponse<String> response = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(TestNodes.baseUrl(impatient) + "/v1/chat/completions"))
+                                    .header("Content-Type", "application/json")
+                                    .POST(HttpRequest.BodyPublishers.ofString(CHAT + ",\"stream\":true}"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).isEqualTo(200);
+            List<String> data =
+                    response.body().lines().filter(l -> l.startsWith("data: ")).toList();
+            assertThat(data).hasSize(2);
+            assertThat(data.get(1)).contains("upstream_timeout").contains("stopped sending data");
+        } finally {
+            impatient.stop(Duration.ZERO);
+        }
     }
 
     @Test

@@ -87,7 +87,7 @@ public record ChatRequest(
         JsonNode role = message.get("role");
         if (role == null || !role.isTextual() || !ROLES.contains(role.asText())) {
             throw new ApiException(ApiError.badRequest(
-                    path + ".role must be one of system, developer, user, assistant, tool.", path + ".role"));
+                    path + ".role must be one of system, developer, user, assistant, tool, function.", path + ".role"));
         }
         JsonNode content = message.get("content");
         if (content != null && !content.isNull() && !content.isTextual() && !content.isArray()) {

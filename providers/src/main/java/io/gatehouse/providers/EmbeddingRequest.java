@@ -25,6 +25,7 @@ public record EmbeddingRequest(
         @Nullable Integer dimensions) {
 
     private static final int MAX_INPUTS = 2048;
+    private static final int MAX_DIMENSIONS = 8192;
 
     public EmbeddingRequest {
         requireNonNull(body, "body");
@@ -71,6 +72,10 @@ public record EmbeddingRequest(
                     "encoding_format: '" + format + "' (expected: float or base64)", "encoding_format"));
         }
         Integer dimensions = JsonBodies.optionalPositiveInt(body, "dimensions");
+        if (dimensions != null && dimensions > MAX_DIMENSIONS) {
+            throw new ApiException(ApiError.badRequest(
+                    "dimensions: " + dimensions + " (expected: 1.." + MAX_DIMENSIONS + ")", "dimensions"));
+        }
         return new EmbeddingRequest(body, model, inputs, dimensions);
     }
 

@@ -91,4 +91,15 @@ class EmbeddingRequestTest {
         assertThat(e).as("an ApiException for %s", json).isNotNull();
         return e.error();
     }
+
+    @Test
+    void dimensionsAreCapped() {
+        ApiException e = org.assertj.core.api.Assertions.catchThrowableOfType(
+                ApiException.class,
+                () -> EmbeddingRequest.parse("{\"model\":\"m\",\"input\":\"x\",\"dimensions\":100000000}"
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+
+        assertThat(e.error().status()).isEqualTo(400);
+        assertThat(e.error().param()).isEqualTo("dimensions");
+    }
 }

@@ -46,6 +46,11 @@ final class ConfigNode {
         return this;
     }
 
+    /** Whether the key is written at all, even with no value ({@code cluster:}). */
+    boolean present(String key) {
+        return node.has(key);
+    }
+
     boolean has(String key) {
         JsonNode value = node.get(key);
         return value != null && !value.isNull();

@@ -67,8 +67,8 @@ public final class AccessLogHandler implements HttpHandler {
         if (usage != null) {
             metrics.tokens(model, provider, usage.promptTokens(), usage.completionTokens());
         }
-        if (error != null && target != null && error.status() >= 500) {
-            metrics.upstreamError(model, provider, orNone(error.code()));
+        if (error != null && target != null && (error.status() >= 500 || error.status() == 429)) {
+            metrics.upstreamError(model, provider, upstreamErrorKind(error.status()));
         }
         if (!access.isInfoEnabled() || HealthHandler.ENDPOINT.equals(endpoint)) {
             return;
@@ -115,6 +115,15 @@ public final class AccessLogHandler implements HttpHandler {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static String upstreamErrorKind(int status) {
+        return switch (status) {
+            case 429 -> "rate_limited";
+            case 503 -> "unavailable";
+            case 504 -> "timeout";
+            default -> "failed";
+        };
     }
 
     private static String orNone(String value) {

@@ -15,8 +15,8 @@ import java.time.Duration;
 
 /**
  * The node's metrics, exported in Prometheus format. Label values are bounded: models and providers
- * come from configuration (a model a client invents is recorded as {@code unknown}), statuses and
- * error kinds from small fixed sets. Thread-safe.
+ * come from configuration (a request that never resolved to one is recorded as {@code none}),
+ * statuses and error kinds from small fixed sets. Thread-safe.
  */
 public final class GatewayMetrics implements AutoCloseable {
     /** Label value for requests that never resolved to a configured model or provider. */
@@ -82,11 +82,43 @@ public final class GatewayMetrics implements AutoCloseable {
                 .register(registry);
     }
 
-    /** A failed upstream call, by the class of failure ({@code upstream_timeout}, ...). */
+    /**
+     * A failed upstream call, by the class of failure: {@code timeout}, {@code rate_limited},
+     * {@code unavailable} or {@code failed}.
+     */
     public void upstreamError(String model, String provider, String kind) {
         Counter.builder("gatehouse.upstream.errors")
                 .description("Upstream calls that failed, by model, provider and kind")
                 .tags("model", model, "provider", provider, "kind", kind)
+                .register(registry)
+                .increment();
+    }
+
+    /** One limit's answer to a request, by limit kind and scope (a policy, or a deployment). */
+    public void limitDecision(String limit, String scope, boolean admitted) {
+        Counter.builder(admitted ? "gatehouse.limits.admitted" : "gatehouse.limits.limited")
+                .description(admitted ? "Requests a limit let through" : "Requests a limit refused (429)")
+                .tags("limit", limit, "scope", scope)
+                .register(registry)
+                .increment();
+    }
+
+    /** How long a request's limit checks took, all together. */
+    public void limitCheck(long nanos) {
+        Timer.builder("gatehouse.limits.check")
+                .description("Time to check a request's cluster-wide limits")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofNanos(10_000))
+                .maximumExpectedValue(Duration.ofSeconds(5))
+                .register(registry)
+                .record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+
+    /** A limit check that could not be answered in time (degraded mode). */
+    public void limitsUnavailable(boolean failOpen) {
+        Counter.builder("gatehouse.limits.unavailable")
+                .description("Limit checks not answered in time, by what was done (open: let through; closed: 503)")
+                .tags("action", failOpen ? "open" : "closed")
                 .register(registry)
                 .increment();
     }

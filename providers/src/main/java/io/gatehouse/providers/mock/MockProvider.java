@@ -58,9 +58,10 @@ public final class MockProvider implements ChatProvider, EmbeddingProvider {
 
     @Override
     public Call chat(ChatRequest request, String upstreamModel, ResponseListener listener) {
-        Answer answer = answer(request);
+        // Tokenising may be slow for long prompts: it runs on the scheduler, never the caller's thread.
         Future<?> task = schedule(
                 () -> {
+                    Answer answer = answer(request);
                     ObjectNode completion = envelope(answer.id, "chat.completion", upstreamModel);
                     ArrayNode choices = completion.putArray("choices");
                     int n = request.body().path("n").asInt(1);
@@ -84,8 +85,7 @@ public final class MockProvider implements ChatProvider, EmbeddingProvider {
 
     @Override
     public Call streamChat(ChatRequest request, String upstreamModel, StreamListener listener) {
-        Answer answer = answer(request);
-        MockStream stream = new MockStream(request, upstreamModel, answer, listener);
+        MockStream stream = new MockStream(request, upstreamModel, listener);
         stream.scheduleNext(settings.latency());
         return stream::cancel;
     }
@@ -249,20 +249,18 @@ public final class MockProvider implements ChatProvider, EmbeddingProvider {
     private final class MockStream {
         private final ChatRequest request;
         private final String model;
-        private final Answer answer;
         private final StreamListener listener;
-        private final List<String> pieces;
+        private Answer answer;
+        private List<String> pieces;
         private final long created = System.currentTimeMillis() / 1000;
         private int step;
         private volatile boolean cancelled;
         private volatile Future<?> pending;
 
-        MockStream(ChatRequest request, String model, Answer answer, StreamListener listener) {
+        MockStream(ChatRequest request, String model, StreamListener listener) {
             this.request = request;
             this.model = model;
-            this.answer = answer;
             this.listener = listener;
-            this.pieces = split(answer.tokenIds, settings.streamChunks());
         }
 
         void scheduleNext(Duration delay) {
@@ -284,6 +282,10 @@ public final class MockProvider implements ChatProvider, EmbeddingProvider {
                 return;
             }
             int i = step++;
+            if (i == 0) {
+                answer = answer(request);
+                pieces = split(answer.tokenIds, settings.streamChunks());
+            }
             if (i <= pieces.size()) {
                 ObjectNode chunk = envelope(answer.id, "chat.completion.chunk", model);
                 chunk.put("created", created);

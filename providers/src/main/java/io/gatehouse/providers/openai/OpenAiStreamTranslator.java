@@ -1,6 +1,7 @@
 package io.gatehouse.providers.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.gatehouse.providers.ApiError;
 import io.gatehouse.providers.ApiException;
 import io.gatehouse.providers.StreamTranslator;
 import io.gatehouse.providers.Usage;
@@ -44,11 +45,8 @@ final class OpenAiStreamTranslator implements StreamTranslator {
         }
         byte[] bytes = data.getBytes(StandardCharsets.UTF_8);
         JsonNode chunk = OpenAiTranslator.readObject(bytes);
-        if (event.event().equals("error") && !chunk.has("error")) {
-            throw new ApiException(OpenAiErrors.fromErrorObject(chunk, 502, "the provider"));
-        }
-        if (chunk.has("error")) {
-            throw new ApiException(OpenAiErrors.fromErrorObject(chunk.get("error"), 502, "the provider"));
+        if (event.event().equals("error") || chunk.has("error")) {
+            throw new ApiException(midStreamError(chunk.has("error") ? chunk.get("error") : chunk));
         }
         JsonNode usageNode = chunk.get("usage");
         boolean hasUsage = usageNode != null && usageNode.isObject();
@@ -68,6 +66,17 @@ final class OpenAiStreamTranslator implements StreamTranslator {
             return;
         }
         out.add(bytes);
+    }
+
+    /**
+     * An error the upstream reported after the answer began. Like any upstream failure it becomes a
+     * 502 without the provider's message (which could reveal its configuration); its error type or
+     * code, a short identifier, is kept for diagnosis.
+     */
+    static ApiError midStreamError(JsonNode error) {
+        String kind = error.path("type").asText(error.path("code").asText(""));
+        String hint = kind.matches("[A-Za-z0-9_.-]{1,64}") ? " (" + kind + ")" : "";
+        return ApiError.upstreamFailed("The provider failed while streaming the answer" + hint + ".");
     }
 
     @Override

@@ -18,6 +18,7 @@ public final class TokenCounter {
     private static final int TOKENS_PER_MESSAGE = 3;
     private static final int TOKENS_PER_REPLY = 3;
     private static final int TOKENS_PER_IMAGE = 85;
+    private static final int SLICE_CHARS = 4096;
 
     private final Encoding encoding;
 
@@ -32,7 +33,26 @@ public final class TokenCounter {
 
     /** Tokens in {@code text}. */
     public int count(String text) {
-        return encoding.countTokensOrdinary(text);
+        if (text.length() <= SLICE_CHARS) {
+            return encoding.countTokensOrdinary(text);
+        }
+        // BPE is quadratic in the length of one pre-token (a long run without spaces), so long texts
+        // are counted in slices cut at whitespace where possible: linear, and within a few tokens of
+        // the exact count.
+        int total = 0;
+        int start = 0;
+        while (start < text.length()) {
+            int end = Math.min(text.length(), start + SLICE_CHARS);
+            if (end < text.length()) {
+                int space = text.lastIndexOf(' ', end);
+                if (space > start + SLICE_CHARS / 2) {
+                    end = space;
+                }
+            }
+            total += encoding.countTokensOrdinary(text.substring(start, end));
+            start = end;
+        }
+        return total;
     }
 
     /** Token ids of {@code text}. */

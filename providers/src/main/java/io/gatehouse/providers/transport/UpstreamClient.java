@@ -3,7 +3,6 @@ package io.gatehouse.providers.transport;
 import static java.util.Objects.requireNonNull;
 
 import io.gatehouse.providers.Call;
-import java.io.EOFException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
@@ -27,6 +26,7 @@ import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 import org.eclipse.jetty.util.thread.Scheduler;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -107,10 +107,16 @@ public final class UpstreamClient implements AutoCloseable {
     public Call send(UpstreamRequest request, UpstreamListener listener) {
         requireNonNull(request, "request");
         requireNonNull(listener, "listener");
-        Exchange exchange = new Exchange(listener);
+        Exchange exchange = new Exchange(scheduler, request.idleTimeout());
+        // Jetty's own idle timeout would also run while the provider thinks before answering, so it
+        // is only a backstop; the first-byte and idle timers below decide.
+        long backstop = Math.max(
+                        request.firstByteTimeout().toMillis(),
+                        request.idleTimeout().toMillis())
+                + 1_000;
         Request jetty = http.newRequest(request.uri())
                 .method(HttpMethod.POST)
-                .idleTimeout(request.idleTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .idleTimeout(backstop, TimeUnit.MILLISECONDS)
                 .headers(headers -> {
                     headers.remove(HttpHeader.ACCEPT_ENCODING);
                     request.headers().forEach(headers::put);
@@ -123,16 +129,19 @@ public final class UpstreamClient implements AutoCloseable {
                 TimeUnit.MILLISECONDS);
         jetty.onResponseHeaders(response -> {
                     firstByteTimer.cancel();
+                    exchange.armIdleTimer();
                     listener.onHeaders(
                             response.getStatus(), name -> response.getHeaders().get(name));
                 })
                 .onResponseContentAsync((response, chunk, demander) -> {
+                    exchange.armIdleTimer();
                     if (!exchange.ended.get()) {
                         listener.onContent(chunk.getByteBuffer(), demander);
                     }
                 })
                 .send(result -> {
                     firstByteTimer.cancel();
+                    exchange.disarmIdleTimer();
                     if (!exchange.ended.compareAndSet(false, true)) {
                         return;
                     }
@@ -159,6 +168,7 @@ public final class UpstreamClient implements AutoCloseable {
         Throwable cause = failure;
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof FirstByteTimeout
+                    || t instanceof IdleTimeout
                     || t instanceof ConnectException
                     || t instanceof UnknownHostException
                     || t instanceof UnresolvedAddressException
@@ -170,6 +180,9 @@ public final class UpstreamClient implements AutoCloseable {
             }
         }
         String detail = cause.getClass().getSimpleName();
+        if (cause instanceof IdleTimeout) {
+            return new UpstreamFailure(UpstreamFailure.Kind.IDLE_TIMEOUT, detail);
+        }
         if (cause instanceof FirstByteTimeout) {
             return new UpstreamFailure(UpstreamFailure.Kind.FIRST_BYTE_TIMEOUT, detail);
         }
@@ -181,18 +194,27 @@ public final class UpstreamClient implements AutoCloseable {
                 || cause instanceof UnresolvedAddressException) {
             return new UpstreamFailure(UpstreamFailure.Kind.CONNECT_FAILED, detail);
         }
-        if (cause instanceof SocketTimeoutException
-                || (cause instanceof TimeoutException
-                        && String.valueOf(cause.getMessage()).contains("onnect"))) {
+        if (cause instanceof SocketTimeoutException) {
             return new UpstreamFailure(UpstreamFailure.Kind.CONNECT_TIMEOUT, detail);
         }
         if (cause instanceof TimeoutException) {
             return new UpstreamFailure(UpstreamFailure.Kind.IDLE_TIMEOUT, detail);
         }
-        if (cause instanceof EOFException) {
-            return new UpstreamFailure(UpstreamFailure.Kind.CONNECTION_LOST, detail);
-        }
         return new UpstreamFailure(UpstreamFailure.Kind.CONNECTION_LOST, detail);
+    }
+
+    /** Marks an abort caused by the idle timer. */
+    private static final class IdleTimeout extends TimeoutException {
+        static final IdleTimeout INSTANCE = new IdleTimeout();
+
+        private IdleTimeout() {
+            super("the response stayed silent past the idle timeout");
+        }
+
+        @Override
+        public synchronized Throwable fillInStackTrace() {
+            return this;
+        }
     }
 
     /** Marks an abort caused by the first-byte timer. */
@@ -211,12 +233,28 @@ public final class UpstreamClient implements AutoCloseable {
 
     /** One exchange's cancellation state. */
     private static final class Exchange {
-        final UpstreamListener listener;
         final AtomicBoolean ended = new AtomicBoolean();
+        final Scheduler scheduler;
+        final long idleMillis;
         volatile Request request;
+        volatile Scheduler.@Nullable Task idleTimer;
 
-        Exchange(UpstreamListener listener) {
-            this.listener = listener;
+        Exchange(Scheduler scheduler, Duration idle) {
+            this.scheduler = scheduler;
+            this.idleMillis = idle.toMillis();
+        }
+
+        /** (Re)starts the silence timer: the response has begun, or more of it arrived. */
+        void armIdleTimer() {
+            disarmIdleTimer();
+            idleTimer = scheduler.schedule(() -> abort(IdleTimeout.INSTANCE), idleMillis, TimeUnit.MILLISECONDS);
+        }
+
+        void disarmIdleTimer() {
+            Scheduler.Task timer = idleTimer;
+            if (timer != null) {
+                timer.cancel();
+            }
         }
 
         void abort(Throwable reason) {

@@ -128,8 +128,8 @@ class OpenAiStreamTranslatorTest {
 
         assertThat(e).isNotNull();
         assertThat(e.error().status()).isEqualTo(502);
-        assertThat(e.error().type()).isEqualTo("server_error");
-        assertThat(e.error().message()).isEqualTo("The server had an error while processing your request.");
+        assertThat(e.error().code()).isEqualTo("upstream_failed");
+        assertThat(e.error().message()).isEqualTo("The provider failed while streaming the answer (server_error).");
     }
 
     @Test
@@ -142,7 +142,7 @@ class OpenAiStreamTranslatorTest {
 
         assertThat(e).isNotNull();
         assertThat(e.error().status()).isEqualTo(502);
-        assertThat(e.error().message()).isEqualTo("overloaded");
+        assertThat(e.error().message()).isEqualTo("The provider failed while streaming the answer.");
     }
 
     @Test
@@ -150,11 +150,12 @@ class OpenAiStreamTranslatorTest {
         StreamTranslator stream = translator.stream(streamRequest(false));
 
         ApiException e = catchThrowableOfType(
-                ApiException.class, () -> feed(stream, "event: error\ndata: {\"message\":\"overloaded\"}\n\n"));
+                ApiException.class,
+                () -> feed(stream, "event: error\ndata: {\"type\":\"overloaded_error\",\"message\":\"busy\"}\n\n"));
 
         assertThat(e).isNotNull();
         assertThat(e.error().status()).isEqualTo(502);
-        assertThat(e.error().message()).isEqualTo("overloaded");
+        assertThat(e.error().message()).isEqualTo("The provider failed while streaming the answer (overloaded_error).");
     }
 
     @Test

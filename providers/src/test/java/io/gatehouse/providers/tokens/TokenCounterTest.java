@@ -89,4 +89,16 @@ class TokenCounterTest {
     private static ChatRequest chat(String json) {
         return ChatRequest.parse(json.replace('\'', '"').getBytes(StandardCharsets.UTF_8));
     }
+
+    @Test
+    void aLongTextIsCountedInSlicesWithinAFewTokensOfTheExactCount() {
+        TokenCounter counter = TokenCounter.o200k();
+        String text = "The gateway counts every prompt before it calls a provider. ".repeat(2_000);
+
+        int exact = com.knuddels.jtokkit.Encodings.newLazyEncodingRegistry()
+                .getEncoding(com.knuddels.jtokkit.api.EncodingType.O200K_BASE)
+                .countTokensOrdinary(text);
+
+        assertThat(counter.count(text)).isBetween(exact - exact / 100, exact + exact / 100);
+    }
 }
