@@ -157,6 +157,8 @@ public final class AddedLatency {
         int httpPort = freePort();
         int adminPort = freePort();
         Path dataDir = settings.workDir().resolve("data-" + name);
+        // Each node forms its own one-member cluster, under a name no other node on this machine
+        // uses, so the two never join each other or anyone else's.
         String config = "node:\n"
                 + "  name: bench-" + name + "\n"
                 + "  bind_address: 127.0.0.1\n"
@@ -164,6 +166,12 @@ public final class AddedLatency {
                 + "  admin_port: " + adminPort + "\n"
                 + "  data_dir: \"" + dataDir + "\"\n"
                 + "  shutdown_grace: 2s\n"
+                + "cluster:\n"
+                + "  name: bench-" + name + "-"
+                + Long.toHexString(ProcessHandle.current().pid()) + "-"
+                + Long.toHexString(System.nanoTime()) + "\n"
+                + "  bind_address: 127.0.0.1\n"
+                + "  port: " + freePort() + "\n"
                 + configBody;
         Path file = settings.workDir().resolve("gatehouse-" + name + ".yaml");
         Files.writeString(file, config);

@@ -3,6 +3,7 @@ package io.gatehouse.bench.micro;
 import io.gatehouse.bench.fixtures.ChatBodies;
 import io.gatehouse.providers.ChatRequest;
 import io.gatehouse.providers.openai.OpenAiTranslator;
+import io.gatehouse.providers.tokens.TokenCounter;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -18,8 +19,10 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The parse step and the upstream body of the request path: {@link ChatRequest#parse} of a chat
- * request (system prompt plus conversation turns) of about 1 KB and 16 KB, and {@link
- * OpenAiTranslator#requestBody} (copy, set the deployment's model, serialise) of the parsed request.
+ * request (system prompt plus conversation turns) of about 1 KB and 16 KB, {@link
+ * OpenAiTranslator#requestBody} (copy, set the deployment's model, serialise) of the parsed request,
+ * and {@link TokenCounter#countPrompt} with the o200k tokenizer, which the admit step runs for every
+ * request whose policy declares a tokens-per-minute limit.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -32,6 +35,7 @@ public class RequestParseBench {
     public int bodyBytes;
 
     private final OpenAiTranslator translator = new OpenAiTranslator(true);
+    private TokenCounter tokens;
     private byte[] body;
     private ChatRequest request;
 
@@ -39,6 +43,7 @@ public class RequestParseBench {
     public void setUp() {
         body = ChatBodies.chat("fast", bodyBytes, false);
         request = ChatRequest.parse(body);
+        tokens = TokenCounter.o200k();
     }
 
     @Benchmark
@@ -49,5 +54,10 @@ public class RequestParseBench {
     @Benchmark
     public byte[] requestBody() {
         return translator.requestBody(request, "gpt-4o-mini-2024-07-18");
+    }
+
+    @Benchmark
+    public int countPromptTokens() {
+        return tokens.countPrompt(request);
     }
 }
