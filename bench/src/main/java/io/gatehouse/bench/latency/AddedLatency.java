@@ -484,9 +484,9 @@ public final class AddedLatency {
                     Instant.now().truncatedTo(ChronoUnit.SECONDS).toString().replace(":", "");
             return new Settings(
                     mode,
-                    Integer.getInteger("bench.warmupRounds", full ? 6 : 4),
+                    Integer.getInteger("bench.warmupRounds", full ? 6 : 5),
                     Integer.getInteger("bench.rounds", full ? 10 : 6),
-                    Integer.getInteger("bench.perRound", full ? 5000 : 2500),
+                    Integer.getInteger("bench.perRound", full ? 5000 : 2000),
                     Integer.getInteger("bench.streamWarmupRounds", 1),
                     Integer.getInteger("bench.streamRounds", full ? 10 : 4),
                     Integer.getInteger("bench.streamsPerRound", full ? 5 : 3),
