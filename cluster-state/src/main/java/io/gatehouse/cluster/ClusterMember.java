@@ -37,14 +37,22 @@ public final class ClusterMember implements AutoCloseable {
 
     private ClusterMember(HazelcastInstance hazelcast, ClusterSettings settings) {
         this.hazelcast = hazelcast;
-        this.limits = new HazelcastRateLimits(
-                hazelcast, () -> hazelcast.getCluster().getMembers().size(), settings.expectedMembers());
+        this.limits = new HazelcastRateLimits(hazelcast, settings.expectedMembers());
     }
 
     /** Starts a member and joins (or forms) the cluster. */
     public static ClusterMember start(ClusterSettings settings, String version) {
         requireNonNull(settings, "settings");
-        HazelcastInstance hazelcast = Hazelcast.newHazelcastInstance(config(settings, version));
+        return attach(Hazelcast.newHazelcastInstance(config(settings, version)), settings);
+    }
+
+    /**
+     * Wraps a Hazelcast member already started from {@link #config}. Tests use it to start members
+     * on Hazelcast's mock network, whose links they can cut to make a split brain.
+     */
+    static ClusterMember attach(HazelcastInstance hazelcast, ClusterSettings settings) {
+        requireNonNull(hazelcast, "hazelcast");
+        requireNonNull(settings, "settings");
         ClusterMember member = new ClusterMember(hazelcast, settings);
         hazelcast.getCluster().addMembershipListener(member.new MembershipLog());
         log.info(
@@ -108,6 +116,22 @@ public final class ClusterMember implements AutoCloseable {
     /** A prefix unique to this member, for lease ids that must be released if it leaves. */
     public String leasePrefix() {
         return hazelcast.getCluster().getLocalMember().getUuid() + "/";
+    }
+
+    /**
+     * Whether this member holds the primary copy of the limit {@code key}, so that a check on it
+     * from this node needs no network hop. Ownership moves when members join or leave; for
+     * diagnostics and benchmarks, not for decisions.
+     */
+    public boolean ownsKey(String key) {
+        requireNonNull(key, "key");
+        Member owner = hazelcast.getPartitionService().getPartition(key).getOwner();
+        return owner != null && owner.localMember();
+    }
+
+    /** The Hazelcast member underneath, for tests in this package. */
+    HazelcastInstance hazelcast() {
+        return hazelcast;
     }
 
     /** The members as this node sees them, oldest first. */
