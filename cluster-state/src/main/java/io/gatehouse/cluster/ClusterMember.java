@@ -85,9 +85,13 @@ public final class ClusterMember implements AutoCloseable {
 
         NetworkConfig network = config.getNetworkConfig();
         network.setPort(settings.port()).setPortAutoIncrement(true).setPortCount(20);
-        config.setProperty("hazelcast.socket.bind.any", "false");
-        network.getInterfaces().setEnabled(true).addInterface(settings.bindAddress());
-        if (!"0.0.0.0".equals(settings.bindAddress())) {
+        if ("0.0.0.0".equals(settings.bindAddress())) {
+            // Every interface; Hazelcast advertises the first non-loopback address it finds. Naming
+            // 0.0.0.0 as an interface would match none, and the member would not start.
+            config.setProperty("hazelcast.socket.bind.any", "true");
+        } else {
+            config.setProperty("hazelcast.socket.bind.any", "false");
+            network.getInterfaces().setEnabled(true).addInterface(settings.bindAddress());
             config.setProperty("hazelcast.local.localAddress", settings.bindAddress());
         }
         JoinConfig join = network.getJoin();
