@@ -1,6 +1,11 @@
 package io.gatehouse.node;
 
+import static java.util.Objects.requireNonNull;
+
+import io.gatehouse.admin.config.LimitsConfig;
+import io.gatehouse.cluster.limits.RateLimits;
 import io.gatehouse.node.http.AccessLogHandler;
+import io.gatehouse.node.http.AdmitHandler;
 import io.gatehouse.node.http.AuthenticateHandler;
 import io.gatehouse.node.http.ChatCompletionHandler;
 import io.gatehouse.node.http.DecideHandler;
@@ -28,37 +33,60 @@ import java.util.function.Supplier;
 /**
  * The data plane's request pipeline, assembled in one place so it reads top to bottom: every
  * request gets an id and an access log line; a model request is received, authenticated, parsed,
- * decided by the policies, routed to a deployment and relayed.
+ * decided by the policies, admitted by the cluster-wide limits, routed to a deployment and relayed.
  */
 final class DataPlane {
     private DataPlane() {}
 
-    static HttpHandler handler(
+    /** What the pipeline is built from. Immutable. */
+    record Parts(
             String nodeName,
             long maxRequestBytes,
             Authenticator authenticator,
             Supplier<PolicyEngine> policies,
             TokenCounter tokens,
+            RateLimits limits,
+            LimitsConfig limitsConfig,
+            String leasePrefix,
             Supplier<ModelCatalog> catalog,
             GatewayMetrics metrics,
             BooleanSupplier ready) {
+        Parts {
+            requireNonNull(nodeName, "nodeName");
+            requireNonNull(authenticator, "authenticator");
+            requireNonNull(policies, "policies");
+            requireNonNull(tokens, "tokens");
+            requireNonNull(limits, "limits");
+            requireNonNull(limitsConfig, "limitsConfig");
+            requireNonNull(leasePrefix, "leasePrefix");
+            requireNonNull(catalog, "catalog");
+            requireNonNull(metrics, "metrics");
+            requireNonNull(ready, "ready");
+        }
+    }
 
+    static HttpHandler handler(Parts parts) {
         HttpHandler chatCompletions = new ReceiveJsonHandler(
-                maxRequestBytes,
+                parts.maxRequestBytes(),
                 new AuthenticateHandler(
-                        authenticator,
+                        parts.authenticator(),
                         new ParseChatHandler(new DecideHandler(
-                                policies, tokens, new RouteHandler(catalog, new ChatCompletionHandler())))));
+                                parts.policies(),
+                                parts.tokens(),
+                                admit(parts, new RouteHandler(parts.catalog(), new ChatCompletionHandler()))))));
 
         HttpHandler embeddings = new ReceiveJsonHandler(
-                maxRequestBytes,
+                parts.maxRequestBytes(),
                 new AuthenticateHandler(
-                        authenticator,
+                        parts.authenticator(),
                         new ParseEmbeddingsHandler(new DecideHandler(
-                                policies, tokens, new RouteHandler(catalog, new EmbeddingsHandler())))));
+                                parts.policies(),
+                                parts.tokens(),
+                                admit(parts, new RouteHandler(parts.catalog(), new EmbeddingsHandler()))))));
 
         HttpHandler models = new AuthenticateHandler(
-                authenticator, new ModelsHandler(catalog, policies, System.currentTimeMillis() / 1000));
+                parts.authenticator(),
+                new ModelsHandler(parts.catalog(), parts.policies(), System.currentTimeMillis() / 1000));
 
         HttpHandler paths = Handlers.routing()
                 .post("/v1/chat/completions", new EndpointHandler("chat", chatCompletions))
@@ -66,10 +94,24 @@ final class DataPlane {
                 .get("/v1/models", new EndpointHandler("models", models))
                 .get("/v1/models/{model}", new EndpointHandler("models", models))
                 .get("/livez", new EndpointHandler(HealthHandler.ENDPOINT, HealthHandler.liveness()))
-                .get("/readyz", new EndpointHandler(HealthHandler.ENDPOINT, HealthHandler.readiness(ready)))
+                .get("/readyz", new EndpointHandler(HealthHandler.ENDPOINT, HealthHandler.readiness(parts.ready())))
                 .setFallbackHandler(Fallbacks.notFound())
                 .setInvalidMethodHandler(Fallbacks.methodNotAllowed());
 
-        return new ErrorGuardHandler(new RequestIdHandler(nodeName, new AccessLogHandler(metrics, paths)));
+        return new ErrorGuardHandler(
+                new RequestIdHandler(parts.nodeName(), new AccessLogHandler(parts.metrics(), paths)));
+    }
+
+    private static HttpHandler admit(Parts parts, HttpHandler next) {
+        LimitsConfig config = parts.limitsConfig();
+        return new AdmitHandler(
+                parts.limits(),
+                config.timeout(),
+                config.failOpen(),
+                config.defaultMaxOutputTokens(),
+                parts.leasePrefix(),
+                parts.tokens(),
+                parts.metrics(),
+                next);
     }
 }

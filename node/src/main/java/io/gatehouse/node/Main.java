@@ -42,7 +42,7 @@ public final class Main {
                     return 0;
                 }
                 case "--version" -> {
-                    out.println("gatehouse " + version());
+                    out.println("gatehouse " + Node.version());
                     return 0;
                 }
                 case "--config" -> {
@@ -97,10 +97,5 @@ public final class Main {
             }
         }
         return e.toString();
-    }
-
-    private static String version() {
-        String version = Main.class.getPackage().getImplementationVersion();
-        return version == null ? "dev" : version;
     }
 }

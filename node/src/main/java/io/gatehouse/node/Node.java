@@ -2,10 +2,13 @@ package io.gatehouse.node;
 
 import static java.util.Objects.requireNonNull;
 
+import io.gatehouse.admin.config.ClusterConfig;
 import io.gatehouse.admin.config.GatewayConfig;
 import io.gatehouse.admin.config.ModelConfig;
 import io.gatehouse.admin.config.NodeConfig;
 import io.gatehouse.admin.config.ProviderConfig;
+import io.gatehouse.cluster.ClusterMember;
+import io.gatehouse.cluster.ClusterSettings;
 import io.gatehouse.node.metrics.GatewayMetrics;
 import io.gatehouse.node.routing.ModelCatalog;
 import io.gatehouse.node.routing.Route;
@@ -35,8 +38,8 @@ import org.slf4j.LoggerFactory;
 import org.xnio.Options;
 
 /**
- * One running Gatehouse node: the data plane and admin servers, the shared upstream client, the
- * providers and the model catalog. Thread-safe; {@link #stop} drains in-flight requests first.
+ * One running Gatehouse node: its cluster membership, the data plane and admin servers, the shared
+ * upstream client, the providers and the model catalog. Thread-safe; {@link #stop} drains in-flight requests first.
  */
 public final class Node {
     private static final Logger log = LoggerFactory.getLogger(Node.class);
@@ -44,114 +47,120 @@ public final class Node {
     private final NodeConfig config;
     private final Undertow server;
     private final GracefulShutdownHandler dataPlane;
-    private final UpstreamClient upstream;
-    private final ScheduledExecutorService scheduler;
-    private final GatewayMetrics metrics;
-    private final AccessControl access;
+    private final Closer resources;
     private final AtomicBoolean ready = new AtomicBoolean();
     private final AtomicBoolean stopped = new AtomicBoolean();
 
-    private Node(
-            NodeConfig config,
-            Undertow server,
-            GracefulShutdownHandler dataPlane,
-            UpstreamClient upstream,
-            ScheduledExecutorService scheduler,
-            GatewayMetrics metrics,
-            AccessControl access) {
+    private Node(NodeConfig config, Undertow server, GracefulShutdownHandler dataPlane, Closer resources) {
         this.config = config;
         this.server = server;
         this.dataPlane = dataPlane;
-        this.upstream = upstream;
-        this.scheduler = scheduler;
-        this.metrics = metrics;
-        this.access = access;
+        this.resources = resources;
     }
 
     /**
-     * Starts a node serving {@code config}.
+     * Starts a node serving {@code config}: joins the cluster, builds the providers and the request
+     * pipeline, and opens the data plane and admin ports.
      *
-     * @throws RuntimeException if a port cannot be bound
+     * @throws io.gatehouse.admin.config.ConfigException if a policy does not compile
+     * @throws RuntimeException if a port cannot be bound or the cluster cannot be joined
      */
     public static Node start(GatewayConfig config) {
         requireNonNull(config, "config");
         NodeConfig nodeConfig = config.node();
-        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "gatehouse-timer");
-            thread.setDaemon(true);
-            return thread;
-        });
-        UpstreamClient upstream = UpstreamClient.start(new UpstreamClient.Settings(
-                nodeConfig.upstream().connectTimeout(), nodeConfig.upstream().maxConnectionsPerHost(), 1024));
-        GatewayMetrics metrics = new GatewayMetrics(nodeConfig.name());
-        TokenCounter tokens = TokenCounter.o200k();
-        AccessControl access;
-        ModelCatalog catalog;
+        Closer resources = new Closer();
         try {
-            access = AccessControl.from(config);
-            catalog = catalog(config, new ProviderFactory(upstream, tokens, scheduler));
-        } catch (RuntimeException e) {
-            upstream.close();
-            scheduler.shutdownNow();
-            metrics.close();
-            throw e;
-        }
-        AtomicReference<ModelCatalog> currentCatalog = new AtomicReference<>(catalog);
-        AtomicReference<PolicyEngine> currentPolicies = new AtomicReference<>(access.policies());
+            ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+                Thread thread = new Thread(runnable, "gatehouse-timer");
+                thread.setDaemon(true);
+                return thread;
+            });
+            resources.register(scheduler::shutdownNow);
+            GatewayMetrics metrics = resources.register(new GatewayMetrics(nodeConfig.name()));
+            UpstreamClient upstream = resources.register(UpstreamClient.start(new UpstreamClient.Settings(
+                    nodeConfig.upstream().connectTimeout(),
+                    nodeConfig.upstream().maxConnectionsPerHost(),
+                    1024)));
+            TokenCounter tokens = TokenCounter.o200k();
+            ProviderFactory providers = resources.register(new ProviderFactory(upstream, tokens, scheduler));
+            AccessControl access = resources.register(AccessControl.from(config));
+            ModelCatalog catalog = catalog(config, providers);
+            ClusterMember cluster = resources.register(ClusterMember.start(clusterSettings(config), version()));
 
-        AtomicReference<Node> self = new AtomicReference<>();
-        BooleanSupplier ready = () -> self.get() != null && self.get().ready.get();
-        GracefulShutdownHandler dataPlane = Handlers.gracefulShutdown(DataPlane.handler(
-                nodeConfig.name(),
-                nodeConfig.maxRequestBytes(),
-                access.authenticator(),
-                currentPolicies::get,
-                tokens,
-                currentCatalog::get,
-                metrics,
-                ready));
-        Undertow server = Undertow.builder()
-                .setIoThreads(Math.max(2, Runtime.getRuntime().availableProcessors()))
-                .setWorkerThreads(4)
-                .setServerOption(UndertowOptions.ENABLE_HTTP2, true)
-                .setServerOption(UndertowOptions.ALWAYS_SET_KEEP_ALIVE, false)
-                .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, 120_000)
-                // A hard stop for bodies far over the limit; the handlers answer 413 below it.
-                .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, 2 * nodeConfig.maxRequestBytes() + 65_536)
-                .setSocketOption(Options.TCP_NODELAY, true)
-                .addHttpListener(nodeConfig.httpPort(), nodeConfig.bindAddress(), dataPlane)
-                .addHttpListener(
-                        nodeConfig.adminPort(),
-                        nodeConfig.bindAddress(),
-                        AdminPlane.handler(
-                                nodeConfig.name(),
-                                nodeConfig.adminToken() == null
-                                        ? null
-                                        : nodeConfig.adminToken().reveal(),
-                                currentPolicies::get,
-                                metrics,
-                                ready))
-                .build();
-        try {
+            AtomicReference<ModelCatalog> currentCatalog = new AtomicReference<>(catalog);
+            AtomicReference<PolicyEngine> currentPolicies = new AtomicReference<>(access.policies());
+            AtomicReference<Node> self = new AtomicReference<>();
+            BooleanSupplier ready = () -> self.get() != null && self.get().ready.get();
+            GracefulShutdownHandler dataPlane = Handlers.gracefulShutdown(DataPlane.handler(new DataPlane.Parts(
+                    nodeConfig.name(),
+                    nodeConfig.maxRequestBytes(),
+                    access.authenticator(),
+                    currentPolicies::get,
+                    tokens,
+                    cluster.rateLimits(),
+                    config.limits(),
+                    cluster.leasePrefix(),
+                    currentCatalog::get,
+                    metrics,
+                    ready)));
+            Undertow server = Undertow.builder()
+                    .setIoThreads(Math.max(2, Runtime.getRuntime().availableProcessors()))
+                    .setWorkerThreads(4)
+                    .setServerOption(UndertowOptions.ENABLE_HTTP2, true)
+                    .setServerOption(UndertowOptions.ALWAYS_SET_KEEP_ALIVE, false)
+                    .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, 120_000)
+                    // A hard stop for bodies far over the limit; the handlers answer 413 below it.
+                    .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, 2 * nodeConfig.maxRequestBytes() + 65_536)
+                    .setSocketOption(Options.TCP_NODELAY, true)
+                    .addHttpListener(nodeConfig.httpPort(), nodeConfig.bindAddress(), dataPlane)
+                    .addHttpListener(
+                            nodeConfig.adminPort(),
+                            nodeConfig.bindAddress(),
+                            AdminPlane.handler(
+                                    nodeConfig.name(),
+                                    nodeConfig.adminToken() == null
+                                            ? null
+                                            : nodeConfig.adminToken().reveal(),
+                                    currentPolicies::get,
+                                    cluster::members,
+                                    metrics,
+                                    ready))
+                    .build();
             server.start();
+            resources.register(server::stop);
+            Node node = new Node(nodeConfig, server, dataPlane, resources);
+            self.set(node);
+            node.ready.set(true);
+            log.info(
+                    "Gatehouse node {} serving {} model(s) on http://{}:{} (admin, health and metrics on port {})",
+                    nodeConfig.name(),
+                    config.models().size(),
+                    nodeConfig.bindAddress(),
+                    node.httpPort(),
+                    node.adminPort());
+            return node;
         } catch (RuntimeException e) {
-            closeQuietly(access);
-            upstream.close();
-            scheduler.shutdownNow();
-            metrics.close();
+            resources.close();
             throw e;
         }
-        Node node = new Node(nodeConfig, server, dataPlane, upstream, scheduler, metrics, access);
-        self.set(node);
-        node.ready.set(true);
-        log.info(
-                "Gatehouse node {} serving {} model(s) on http://{}:{} (admin, health and metrics on port {})",
-                nodeConfig.name(),
-                config.models().size(),
-                nodeConfig.bindAddress(),
-                node.httpPort(),
-                node.adminPort());
-        return node;
+    }
+
+    private static ClusterSettings clusterSettings(GatewayConfig config) {
+        ClusterConfig cluster = config.cluster();
+        return new ClusterSettings(
+                cluster.name(),
+                config.node().name(),
+                cluster.bindAddress(),
+                cluster.port(),
+                cluster.members(),
+                cluster.kubernetes(),
+                cluster.expectedMembers());
+    }
+
+    /** The version in the distribution's manifest ({@code dev} when run from classes). */
+    static String version() {
+        String version = Node.class.getPackage().getImplementationVersion();
+        return version == null ? "dev" : version;
     }
 
     private static ModelCatalog catalog(GatewayConfig config, ProviderFactory factory) {
@@ -211,20 +220,8 @@ public final class Node {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        server.stop();
-        closeQuietly(access);
-        upstream.close();
-        scheduler.shutdownNow();
-        metrics.close();
+        resources.close();
         log.info("Gatehouse node {} stopped", config.name());
-    }
-
-    private static void closeQuietly(AutoCloseable resource) {
-        try {
-            resource.close();
-        } catch (Exception e) {
-            log.warn("could not close {}", resource, e);
-        }
     }
 
     /** Stops with the configured grace period. */

@@ -8,6 +8,10 @@ import io.gatehouse.providers.ChatProvider;
 import io.gatehouse.providers.Credential;
 import io.gatehouse.providers.HttpProvider;
 import io.gatehouse.providers.Timeouts;
+import io.gatehouse.providers.gemini.GeminiEndpoint;
+import io.gatehouse.providers.gemini.GeminiTranslator;
+import io.gatehouse.providers.gemini.GoogleServiceAccountCredential;
+import io.gatehouse.providers.gemini.VertexEndpoint;
 import io.gatehouse.providers.mock.MockProvider;
 import io.gatehouse.providers.mock.MockSettings;
 import io.gatehouse.providers.openai.AzureOpenAiEndpoint;
@@ -15,13 +19,24 @@ import io.gatehouse.providers.openai.OpenAiEndpoint;
 import io.gatehouse.providers.openai.OpenAiTranslator;
 import io.gatehouse.providers.tokens.TokenCounter;
 import io.gatehouse.providers.transport.UpstreamClient;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Builds a provider from its configuration: translator, credential and transport. Thread-safe. */
-final class ProviderFactory {
+/**
+ * Builds a provider from its configuration: translator, credential and transport. Owns what the
+ * providers it built keep running in the background (token refreshes), which {@link #close()}
+ * stops. Thread-safe.
+ */
+final class ProviderFactory implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ProviderFactory.class);
+
     private final UpstreamClient upstream;
     private final TokenCounter tokens;
     private final ScheduledExecutorService scheduler;
+    private final List<AutoCloseable> resources = new CopyOnWriteArrayList<>();
 
     ProviderFactory(UpstreamClient upstream, TokenCounter tokens, ScheduledExecutorService scheduler) {
         this.upstream = requireNonNull(upstream, "upstream");
@@ -66,10 +81,52 @@ final class ProviderFactory {
                         upstream,
                         timeouts);
             }
+            case "gemini" -> {
+                GeminiTranslator translator = new GeminiTranslator();
+                yield new HttpProvider(
+                        config.name(),
+                        new GeminiEndpoint(requireNonNull(config.baseUrl(), "base_url")),
+                        Credential.header(
+                                "x-goog-api-key",
+                                requireNonNull(config.apiKey(), "api_key").reveal()),
+                        translator,
+                        translator,
+                        upstream,
+                        timeouts);
+            }
+            case "vertex-ai" -> {
+                ProviderConfig.VertexConfig vertex = requireNonNull(config.vertex(), "vertex settings");
+                VertexEndpoint endpoint = new VertexEndpoint(config.baseUrl(), vertex.project(), vertex.location());
+                GoogleServiceAccountCredential credential;
+                try {
+                    credential = GoogleServiceAccountCredential.start(
+                            config.name(), vertex.credentials().reveal(), upstream, scheduler);
+                    resources.add(credential);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(
+                            "providers." + config.name() + ".credentials_file: " + e.getMessage(), e);
+                }
+                // Vertex AI embeds through :predict, another format: no embeddings translator (yet).
+                yield new HttpProvider(
+                        config.name(), endpoint, credential, new GeminiTranslator(), null, upstream, timeouts);
+            }
             default ->
                 throw new IllegalArgumentException("providers." + config.name() + ".type: " + config.type()
                         + " (expected: one of " + ProviderConfig.TYPES + ")");
         };
+    }
+
+    /** Stops the background work of every provider built. */
+    @Override
+    public void close() {
+        for (AutoCloseable resource : resources) {
+            try {
+                resource.close();
+            } catch (Exception e) {
+                log.warn("could not close {}", resource, e);
+            }
+        }
+        resources.clear();
     }
 
     private static Credential bearer(Secret key) {

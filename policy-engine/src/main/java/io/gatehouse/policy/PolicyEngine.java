@@ -10,6 +10,7 @@ import dev.cel.common.CelValidationException;
 import dev.cel.common.CelValidationResult;
 import dev.cel.common.types.MapType;
 import dev.cel.common.types.SimpleType;
+import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
 import java.util.ArrayList;
@@ -54,6 +55,7 @@ public final class PolicyEngine {
         MapType stringToDyn = MapType.create(SimpleType.STRING, SimpleType.DYN);
         return CelFactory.standardCelBuilder()
                 .setOptions(OPTIONS)
+                .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
                 .addVar("claims", stringToDyn)
                 .addVar("principal", stringToDyn)
                 .addVar("request", stringToDyn);

@@ -195,4 +195,15 @@ class PolicyEngineTest {
         assertThat(engine.visibleModels(SALES, List.of("smart", "fast", "huge"), NOON_UTC))
                 .containsExactly("fast");
     }
+
+    @Test
+    void standardMacrosAreAvailable() {
+        PolicyEngine engine = PolicyEngine.compile(List.of(allow(
+                "macros",
+                "has(claims.realm_access) && principal.groups.exists(g, g.startsWith('st'))"
+                        + " && !has(request.metadata.missing) && principal.groups.all(g, size(g) > 1)")));
+
+        assertThat(engine.decide(ENGINEER, chat("smart")).allowed()).isTrue();
+        assertThat(engine.decide(SALES, chat("smart")).allowed()).isFalse();
+    }
 }

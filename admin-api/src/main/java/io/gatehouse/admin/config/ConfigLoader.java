@@ -36,11 +36,13 @@ public final class ConfigLoader {
     private static final ObjectMapper YAML =
             new ObjectMapper(new YAMLFactory()).enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}");
     private static final Set<String> TOP_LEVEL = Set.of(
             "node", "cluster", "database", "providers", "models", "auth", "policies", "limits", "cache", "telemetry");
     /** Top-level keys of the documented shape whose features this version does not serve yet. */
-    private static final Set<String> NOT_YET_SUPPORTED = Set.of("cluster", "database", "limits", "cache", "telemetry");
+    private static final Set<String> NOT_YET_SUPPORTED = Set.of("database", "cache", "telemetry");
 
     private static final Map<String, String> ENV_OVERRIDES = Map.of(
             "GATEHOUSE_HTTP_PORT", "http_port",
@@ -51,6 +53,8 @@ public final class ConfigLoader {
             "GATEHOUSE_ADMIN_TOKEN", "admin_token");
 
     private static final Duration MAX_TIMEOUT = Duration.ofHours(1);
+    private static final Pattern GOOGLE_PROJECT = Pattern.compile("[a-z][a-z0-9.:-]{0,127}");
+    private static final Pattern GOOGLE_LOCATION = Pattern.compile("[a-z][a-z0-9-]{0,62}");
 
     private final Function<String, @Nullable String> env;
 
@@ -118,6 +122,29 @@ public final class ConfigLoader {
         overrides.integer("GATEHOUSE_HTTP_PORT", 0, 0, 65535);
         overrides.integer("GATEHOUSE_ADMIN_PORT", 0, 0, 65535);
         values.fields().forEachRemaining(e -> node.set(ENV_OVERRIDES.get(e.getKey()), e.getValue()));
+        applyClusterEnvOverrides(root);
+    }
+
+    private void applyClusterEnvOverrides(ObjectNode root) {
+        String port = env.apply("GATEHOUSE_CLUSTER_PORT");
+        String members = env.apply("GATEHOUSE_CLUSTER_MEMBERS");
+        if ((port == null || port.isBlank()) && (members == null || members.isBlank())) {
+            return;
+        }
+        ObjectNode cluster = root.get("cluster") instanceof ObjectNode c ? c : root.putObject("cluster");
+        if (port != null && !port.isBlank()) {
+            ObjectNode value = YAML.createObjectNode().put("GATEHOUSE_CLUSTER_PORT", port);
+            new ConfigNode(value, "").integer("GATEHOUSE_CLUSTER_PORT", 0, 1, 65535);
+            cluster.put("port", port);
+        }
+        if (members != null && !members.isBlank()) {
+            var list = cluster.putArray("members");
+            for (String member : members.split(",")) {
+                if (!member.isBlank()) {
+                    list.add(member.trim());
+                }
+            }
+        }
     }
 
     private GatewayConfig read(ConfigNode root) {
@@ -141,7 +168,45 @@ public final class ConfigLoader {
         models.forEach(m -> modelNames.add(m.name()));
         List<PolicyConfig> policies =
                 root.has("policies") ? AuthAndPolicyReader.readPolicies(root.objects("policies"), modelNames) : null;
-        return new GatewayConfig(node, providers, models, auth, policies);
+        ClusterConfig cluster = readCluster(root.optionalObject("cluster"), node);
+        LimitsConfig limits = readLimits(root.optionalObject("limits"));
+        return new GatewayConfig(node, providers, models, auth, policies, cluster, limits);
+    }
+
+    private ClusterConfig readCluster(ConfigNode cluster, NodeConfig node) {
+        if (cluster == null) {
+            return new ClusterConfig("gatehouse", node.bindAddress(), 5701, List.of(), false, 1);
+        }
+        cluster.allowOnly(Set.of("name", "bind_address", "port", "members", "kubernetes", "expected_members"));
+        List<String> members = cluster.strings("members");
+        for (int i = 0; i < members.size(); i++) {
+            if (!members.get(i).matches("[A-Za-z0-9.\\-\\[\\]:]+:\\d{1,5}")) {
+                throw new ConfigException(cluster.path() + ".members[" + i + "]: \"" + members.get(i)
+                        + "\" (expected: host:port, e.g. 10.0.0.5:5701)");
+            }
+        }
+        return new ClusterConfig(
+                cluster.string("name", "gatehouse"),
+                cluster.string("bind_address", node.bindAddress()),
+                (int) cluster.integer("port", 5701, 1, 65535),
+                members,
+                cluster.bool("kubernetes", false),
+                (int) cluster.integer("expected_members", Math.max(1, members.size()), 1, 1000));
+    }
+
+    private static LimitsConfig readLimits(ConfigNode limits) {
+        if (limits == null) {
+            return LimitsConfig.DEFAULT;
+        }
+        limits.allowOnly(Set.of("timeout", "on_unavailable", "default_max_output_tokens"));
+        return new LimitsConfig(
+                limits.duration(
+                        "timeout", LimitsConfig.DEFAULT.timeout(), Duration.ofMillis(1), Duration.ofSeconds(30)),
+                !limits.has("on_unavailable")
+                        || limits.oneOf("on_unavailable", List.of("open", "closed"))
+                                .equals("open"),
+                (int) limits.integer(
+                        "default_max_output_tokens", LimitsConfig.DEFAULT.defaultMaxOutputTokens(), 1, 1_000_000));
     }
 
     private NodeConfig readNode(ConfigNode node) {
@@ -238,12 +303,16 @@ public final class ConfigLoader {
                 case "mock" ->
                     keys.addAll(Set.of("latency", "stream_chunks", "chunk_interval", "embedding_dimensions"));
                 case "azure-openai" -> keys.addAll(Set.of("base_url", "api_key", "api_version"));
+                case "vertex-ai" -> keys.addAll(Set.of("project", "location", "credentials_file", "base_url"));
                 default -> keys.addAll(Set.of("base_url", "api_key"));
             }
             item.allowOnly(keys);
             URI baseUrl = item.optionalHttpUrl("base_url");
             if (baseUrl == null && type.equals("openai")) {
                 baseUrl = URI.create("https://api.openai.com/v1");
+            }
+            if (baseUrl == null && type.equals("gemini")) {
+                baseUrl = URI.create("https://generativelanguage.googleapis.com");
             }
             if (baseUrl == null && type.equals("azure-openai")) {
                 throw new ConfigException(item.path()
@@ -253,6 +322,12 @@ public final class ConfigLoader {
             if (apiKey == null && type.equals("azure-openai")) {
                 throw new ConfigException(item.path() + ".api_key: missing (expected: the resource's API key)");
             }
+            if (apiKey == null && type.equals("gemini")) {
+                throw new ConfigException(item.path()
+                        + ".api_key: missing (expected: a Gemini API key from Google AI Studio, e.g."
+                        + " ${GEMINI_API_KEY})");
+            }
+            ProviderConfig.VertexConfig vertex = type.equals("vertex-ai") ? readVertex(item) : null;
             Duration firstByte = Duration.ofSeconds(60);
             Duration idle = Duration.ofSeconds(30);
             ConfigNode timeouts = item.optionalObject("timeouts");
@@ -277,9 +352,75 @@ public final class ConfigLoader {
                     item.optionalString("api_version"),
                     firstByte,
                     idle,
-                    mock));
+                    mock,
+                    vertex));
         }
         return providers;
+    }
+
+    private static ProviderConfig.VertexConfig readVertex(ConfigNode item) {
+        String project = item.optionalString("project");
+        if (project == null) {
+            throw new ConfigException(item.path() + ".project: missing (expected: the Google Cloud project id)");
+        }
+        if (!GOOGLE_PROJECT.matcher(project).matches()) {
+            throw new ConfigException(item.path() + ".project: \"" + project
+                    + "\" (expected: a Google Cloud project id such as acme-prod-ai)");
+        }
+        String location = item.optionalString("location");
+        if (location == null) {
+            throw new ConfigException(item.path()
+                    + ".location: missing (expected: a Google Cloud region such as us-central1, or global)");
+        }
+        if (!GOOGLE_LOCATION.matcher(location).matches()) {
+            throw new ConfigException(item.path() + ".location: \"" + location
+                    + "\" (expected: a Google Cloud region such as us-central1, or global)");
+        }
+        String path = item.path() + ".credentials_file";
+        String credentials = item.optionalString("credentials_file");
+        if (credentials == null) {
+            throw new ConfigException(path + ": missing (expected: the path of a service account JSON key file,"
+                    + " or its content, e.g. ${GOOGLE_SERVICE_ACCOUNT_KEY})");
+        }
+        String json = credentials.stripLeading().startsWith("{") ? credentials : readKeyFile(credentials, path);
+        checkServiceAccountKey(json, path);
+        return new ProviderConfig.VertexConfig(project, location, new Secret(json));
+    }
+
+    private static String readKeyFile(String file, String path) {
+        try {
+            return Files.readString(Path.of(file));
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(path + ": " + file
+                    + ": no such file (expected: a service account JSON key file, or the key's content)");
+        } catch (IOException | RuntimeException e) {
+            throw new ConfigException(
+                    path + ": " + file + ": cannot be read (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    /** The shape of a key, checked early so a bad file fails at load; never quotes the content. */
+    private static void checkServiceAccountKey(String json, String path) {
+        JsonNode key;
+        try {
+            key = JSON.readTree(json);
+        } catch (IOException e) {
+            key = null;
+        }
+        if (key == null || !key.isObject()) {
+            throw new ConfigException(path + ": not JSON (expected: a Google service account key)");
+        }
+        if (!key.path("type").asText("").equals("service_account")) {
+            throw new ConfigException(
+                    path + ": \"type\" is \"" + key.path("type").asText("")
+                            + "\" (expected: \"service_account\"; create a key for a service account)");
+        }
+        for (String field : List.of("client_email", "private_key")) {
+            if (key.path(field).asText("").isBlank()) {
+                throw new ConfigException(path + ": \"" + field + "\" is missing (expected: a service account key as"
+                        + " Google issues it)");
+            }
+        }
     }
 
     private static List<ModelConfig> readModels(List<ConfigNode> items, List<ProviderConfig> providers) {

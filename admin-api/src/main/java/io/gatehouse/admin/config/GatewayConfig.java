@@ -18,12 +18,16 @@ public record GatewayConfig(
         List<ProviderConfig> providers,
         List<ModelConfig> models,
         @Nullable AuthConfig auth,
-        @Nullable List<PolicyConfig> policies) {
+        @Nullable List<PolicyConfig> policies,
+        ClusterConfig cluster,
+        LimitsConfig limits) {
 
     public GatewayConfig {
         requireNonNull(node, "node");
         providers = List.copyOf(providers);
         models = List.copyOf(models);
         policies = policies == null ? null : List.copyOf(policies);
+        requireNonNull(cluster, "cluster");
+        requireNonNull(limits, "limits");
     }
 }

@@ -17,6 +17,7 @@ import org.jspecify.annotations.Nullable;
  * @param firstByteTimeout how long to wait for a response to begin
  * @param idleTimeout how long a response may stay silent once begun
  * @param mock the mock provider's behaviour (only for {@code mock})
+ * @param vertex Vertex AI's project, location and service account key (only for {@code vertex-ai})
  */
 public record ProviderConfig(
         String name,
@@ -26,10 +27,12 @@ public record ProviderConfig(
         @Nullable String apiVersion,
         Duration firstByteTimeout,
         Duration idleTimeout,
-        @Nullable MockConfig mock) {
+        @Nullable MockConfig mock,
+        @Nullable VertexConfig vertex) {
 
     /** Provider types this version serves. */
-    public static final java.util.List<String> TYPES = java.util.List.of("openai", "azure-openai", "mock");
+    public static final java.util.List<String> TYPES =
+            java.util.List.of("openai", "azure-openai", "gemini", "vertex-ai", "mock");
 
     public ProviderConfig {
         requireNonNull(name, "name");
@@ -50,6 +53,21 @@ public record ProviderConfig(
         public MockConfig {
             requireNonNull(latency, "latency");
             requireNonNull(chunkInterval, "chunkInterval");
+        }
+    }
+
+    /**
+     * Where a {@code vertex-ai} provider runs and how it authenticates. Immutable.
+     *
+     * @param project the Google Cloud project id
+     * @param location the region, such as {@code us-central1}, or {@code global}
+     * @param credentials the content of the service account's JSON key file
+     */
+    public record VertexConfig(String project, String location, Secret credentials) {
+        public VertexConfig {
+            requireNonNull(project, "project");
+            requireNonNull(location, "location");
+            requireNonNull(credentials, "credentials");
         }
     }
 }

@@ -244,7 +244,7 @@ class ConfigLoaderTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"cluster", "database", "limits", "cache", "telemetry"})
+    @ValueSource(strings = {"database", "cache", "telemetry"})
     void aNotYetSupportedTopLevelKeyGivesAClearError(String key) {
         assertThatThrownBy(() -> load(MINIMAL_NODE + key + ":\n  enabled: true\n", Map.of()))
                 .isInstanceOf(ConfigException.class)
@@ -255,7 +255,7 @@ class ConfigLoaderTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
-            providers: [{ name: a, type: mock }, { name: b, type: bedrock }]            | providers[1].type: "bedrock" (expected: one of openai, azure-openai, mock)
+            providers: [{ name: a, type: mock }, { name: b, type: bedrock }]            | providers[1].type: "bedrock" (expected: one of openai, azure-openai,
             providers: [{ name: a }]                                                    | providers[0].type: missing (expected: a non-empty string)
             providers: [{ type: mock }]                                                 | providers[0].name: missing (expected: a non-empty string)
             providers: [{ name: 'has space', type: mock }]                              | providers[0].name: "has space" (expected: letters, digits and . _ : / -, at most 128)
@@ -633,8 +633,50 @@ class ConfigLoaderTest {
 
     @Test
     void aReservedKeyWithoutAValueIsStillRefused() {
-        assertThatThrownBy(() -> load("cluster:\n", Map.of()))
+        assertThatThrownBy(() -> load("cache:\n", Map.of()))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageStartingWith("cluster: not supported");
+                .hasMessageStartingWith("cache: not supported");
+    }
+
+    @Test
+    void readsClusterAndLimitsWithEnvironmentOverrides() {
+        GatewayConfig config = load(
+                """
+                cluster:
+                  name: prod
+                  members: ["10.0.0.5:5701", "10.0.0.6:5701"]
+                limits:
+                  timeout: 100ms
+                  on_unavailable: closed
+                """,
+                Map.of(
+                        "GATEHOUSE_CLUSTER_PORT",
+                        "5801",
+                        "GATEHOUSE_CLUSTER_MEMBERS",
+                        "127.0.0.1:5801, 127.0.0.1:5802,127.0.0.1:5803"));
+
+        assertThat(config.cluster().name()).isEqualTo("prod");
+        assertThat(config.cluster().port()).isEqualTo(5801);
+        assertThat(config.cluster().members()).containsExactly("127.0.0.1:5801", "127.0.0.1:5802", "127.0.0.1:5803");
+        assertThat(config.cluster().expectedMembers()).isEqualTo(3);
+        assertThat(config.cluster().bindAddress()).isEqualTo("127.0.0.1");
+        assertThat(config.limits().timeout()).isEqualTo(Duration.ofMillis(100));
+        assertThat(config.limits().failOpen()).isFalse();
+    }
+
+    @Test
+    void withoutAClusterKeyTheNodeIsAClusterOfOne() {
+        GatewayConfig config = load("", Map.of());
+
+        assertThat(config.cluster().members()).isEmpty();
+        assertThat(config.cluster().expectedMembers()).isEqualTo(1);
+        assertThat(config.limits()).isEqualTo(LimitsConfig.DEFAULT);
+    }
+
+    @Test
+    void aMalformedMemberAddressIsRefused() {
+        assertThatThrownBy(() -> load("cluster: { members: [\"just-a-host\"] }", Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("cluster.members[0]: \"just-a-host\" (expected: host:port");
     }
 }

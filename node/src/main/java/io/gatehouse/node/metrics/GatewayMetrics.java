@@ -94,6 +94,35 @@ public final class GatewayMetrics implements AutoCloseable {
                 .increment();
     }
 
+    /** One limit's answer to a request, by limit kind and the policy that set it. */
+    public void limitDecision(String limit, String policy, boolean admitted) {
+        Counter.builder(admitted ? "gatehouse.limits.admitted" : "gatehouse.limits.limited")
+                .description(admitted ? "Requests a limit let through" : "Requests a limit refused (429)")
+                .tags("limit", limit, "policy", policy)
+                .register(registry)
+                .increment();
+    }
+
+    /** How long a request's limit checks took, all together. */
+    public void limitCheck(long nanos) {
+        Timer.builder("gatehouse.limits.check")
+                .description("Time to check a request's cluster-wide limits")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofNanos(10_000))
+                .maximumExpectedValue(Duration.ofSeconds(5))
+                .register(registry)
+                .record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+
+    /** A limit check that could not be answered in time (degraded mode). */
+    public void limitsUnavailable(boolean failOpen) {
+        Counter.builder("gatehouse.limits.unavailable")
+                .description("Limit checks not answered in time, by what was done (open: let through; closed: 503)")
+                .tags("action", failOpen ? "open" : "closed")
+                .register(registry)
+                .increment();
+    }
+
     /** The registry's state in Prometheus text format. */
     public String scrape() {
         return registry.scrape();

@@ -1,0 +1,251 @@
+package io.gatehouse.node.http;
+
+import static java.util.Objects.requireNonNull;
+
+import io.gatehouse.cluster.limits.BucketResult;
+import io.gatehouse.cluster.limits.RateLimits;
+import io.gatehouse.node.metrics.GatewayMetrics;
+import io.gatehouse.policy.Decision;
+import io.gatehouse.providers.ApiError;
+import io.gatehouse.providers.ChatRequest;
+import io.gatehouse.providers.EmbeddingRequest;
+import io.gatehouse.providers.Usage;
+import io.gatehouse.providers.tokens.TokenCounter;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.HeaderMap;
+import io.undertow.util.HttpString;
+import io.undertow.util.SameThreadExecutor;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Enforces the decision's cluster-wide limits before the call: takes one request from the
+ * requests-per-minute bucket, reserves the estimated tokens (prompt tokens counted with the real
+ * tokenizer plus the output allowed) from the tokens-per-minute bucket, and takes a concurrency
+ * slot. A refusal is a 429 with OpenAI's rate-limit headers and {@code retry-after} from the real
+ * refill time, and whatever was already taken is given back. When the request ends, however it
+ * ends, the token reservation is settled with the actual usage and the slot is released. If the
+ * limits cannot be checked in time, the request passes or gets a 503, as configured.
+ */
+public final class AdmitHandler implements HttpHandler {
+    private static final HttpString LIMIT_REQUESTS = HttpString.tryFromString("x-ratelimit-limit-requests");
+    private static final HttpString REMAINING_REQUESTS = HttpString.tryFromString("x-ratelimit-remaining-requests");
+    private static final HttpString RESET_REQUESTS = HttpString.tryFromString("x-ratelimit-reset-requests");
+    private static final HttpString LIMIT_TOKENS = HttpString.tryFromString("x-ratelimit-limit-tokens");
+    private static final HttpString REMAINING_TOKENS = HttpString.tryFromString("x-ratelimit-remaining-tokens");
+    private static final HttpString RESET_TOKENS = HttpString.tryFromString("x-ratelimit-reset-tokens");
+    private static final HttpString RETRY_AFTER = HttpString.tryFromString("retry-after");
+    private static final HttpString RETRY_AFTER_MS = HttpString.tryFromString("retry-after-ms");
+
+    private final RateLimits limits;
+    private final Duration timeout;
+    private final boolean failOpen;
+    private final int defaultMaxOutputTokens;
+    private final String leasePrefix;
+    private final TokenCounter tokens;
+    private final GatewayMetrics metrics;
+    private final HttpHandler next;
+
+    public AdmitHandler(
+            RateLimits limits,
+            Duration timeout,
+            boolean failOpen,
+            int defaultMaxOutputTokens,
+            String leasePrefix,
+            TokenCounter tokens,
+            GatewayMetrics metrics,
+            HttpHandler next) {
+        this.limits = requireNonNull(limits, "limits");
+        this.timeout = requireNonNull(timeout, "timeout");
+        this.failOpen = failOpen;
+        this.defaultMaxOutputTokens = defaultMaxOutputTokens;
+        this.leasePrefix = requireNonNull(leasePrefix, "leasePrefix");
+        this.tokens = requireNonNull(tokens, "tokens");
+        this.metrics = requireNonNull(metrics, "metrics");
+        this.next = requireNonNull(next, "next");
+    }
+
+    /** What a limit check took, to give back or settle later. */
+    private record Check(String kind, String key, long capacity, long amount, CompletableFuture<BucketResult> result) {}
+
+    @Override
+    public void handleRequest(HttpServerExchange exchange) throws Exception {
+        Decision decision = exchange.getAttachment(Attachments.DECISION);
+        Decision.Limits limit = decision == null ? null : decision.limits();
+        if (limit == null) {
+            next.handleRequest(exchange);
+            return;
+        }
+        String scope = decision.policy() + ":" + limit.key();
+        long started = System.nanoTime();
+        List<Check> checks = new ArrayList<>(3);
+        if (limit.rpm() != null) {
+            String key = "rpm:" + scope;
+            checks.add(new Check("requests", key, limit.rpm(), 1, limits.take(key, limit.rpm(), 1)));
+        }
+        if (limit.tpm() != null) {
+            String key = "tpm:" + scope;
+            long estimate = estimate(exchange);
+            checks.add(new Check("tokens", key, limit.tpm(), estimate, limits.take(key, limit.tpm(), estimate)));
+        }
+        if (limit.concurrent() != null) {
+            String key = "cc:" + scope;
+            String lease = leasePrefix + exchange.getAttachment(Attachments.REQUEST_ID);
+            checks.add(new Check(
+                    "concurrent", key, limit.concurrent(), 1, limits.acquireSlot(key, limit.concurrent(), lease)));
+        }
+        CompletableFuture<?> all = CompletableFuture.allOf(
+                        checks.stream().map(Check::result).toArray(CompletableFuture[]::new))
+                .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        exchange.dispatch(
+                SameThreadExecutor.INSTANCE,
+                () -> all.whenComplete((ignored, failure) -> exchange.getIoThread()
+                        .execute(() -> admit(exchange, decision.policy(), checks, failure, started))));
+    }
+
+    private void admit(
+            HttpServerExchange exchange, String policy, List<Check> checks, @Nullable Throwable failure, long started) {
+        metrics.limitCheck(System.nanoTime() - started);
+        if (failure != null) {
+            // Whatever is granted later is given back: this request is not counted against it.
+            checks.forEach(check -> check.result().thenAccept(result -> giveBack(check, result, exchange)));
+            metrics.limitsUnavailable(failOpen);
+            if (failOpen) {
+                proceed(exchange);
+            } else {
+                Responses.error(
+                        exchange,
+                        new ApiError(
+                                503,
+                                "service_unavailable",
+                                "limits_unavailable",
+                                "Rate limits cannot be checked right now; try again shortly.",
+                                null));
+            }
+            return;
+        }
+        Check refused = null;
+        HeaderMap headers = exchange.getResponseHeaders();
+        for (Check check : checks) {
+            BucketResult result = check.result().join();
+            metrics.limitDecision(check.kind(), policy, result.granted());
+            if (!result.granted() && refused == null) {
+                refused = check;
+            }
+            if (check.kind().equals("requests")) {
+                headers.put(LIMIT_REQUESTS, result.limit())
+                        .put(REMAINING_REQUESTS, result.remaining())
+                        .put(RESET_REQUESTS, duration(result.resetMillis()));
+            } else if (check.kind().equals("tokens")) {
+                headers.put(LIMIT_TOKENS, result.limit())
+                        .put(REMAINING_TOKENS, result.remaining())
+                        .put(RESET_TOKENS, duration(result.resetMillis()));
+            }
+        }
+        if (refused != null) {
+            for (Check check : checks) {
+                giveBack(check, check.result().join(), exchange);
+            }
+            BucketResult result = refused.result().join();
+            long retryMillis = Math.max(1, result.retryAfterMillis());
+            headers.put(RETRY_AFTER, (retryMillis + 999) / 1000).put(RETRY_AFTER_MS, retryMillis);
+            Responses.error(exchange, ApiError.rateLimited(message(refused, result, policy)));
+            return;
+        }
+        exchange.addExchangeCompleteListener((ex, nextListener) -> {
+            settle(ex, checks);
+            nextListener.proceed();
+        });
+        proceed(exchange);
+    }
+
+    private void proceed(HttpServerExchange exchange) {
+        try {
+            next.handleRequest(exchange);
+        } catch (Exception e) {
+            ErrorGuardHandler.fail(exchange, e);
+        }
+    }
+
+    /** Puts back what a refused or abandoned request took. */
+    private void giveBack(Check check, BucketResult result, HttpServerExchange exchange) {
+        if (!result.granted()) {
+            return;
+        }
+        if (check.kind().equals("concurrent")) {
+            limits.releaseSlot(check.key(), leasePrefix + exchange.getAttachment(Attachments.REQUEST_ID));
+        } else {
+            limits.adjust(check.key(), check.capacity(), check.amount());
+        }
+    }
+
+    /** Settles the token reservation with the actual usage and frees the slot. */
+    private void settle(HttpServerExchange exchange, List<Check> checks) {
+        Usage usage = exchange.getAttachment(Attachments.USAGE);
+        long actual = usage == null ? 0 : usage.totalTokens();
+        for (Check check : checks) {
+            switch (check.kind()) {
+                case "tokens" -> limits.adjust(check.key(), check.capacity(), check.amount() - actual);
+                case "concurrent" ->
+                    limits.releaseSlot(check.key(), leasePrefix + exchange.getAttachment(Attachments.REQUEST_ID));
+                default -> {
+                    // a request is a request, whatever it used
+                }
+            }
+        }
+    }
+
+    /** Prompt tokens plus the output the request may produce. */
+    private long estimate(HttpServerExchange exchange) {
+        ChatRequest chat = exchange.getAttachment(Attachments.CHAT_REQUEST);
+        if (chat != null) {
+            int output = chat.maxTokens() != null ? chat.maxTokens() : defaultMaxOutputTokens;
+            return (long) tokens.countPrompt(chat) + output;
+        }
+        EmbeddingRequest embedding = exchange.getAttachment(Attachments.EMBEDDING_REQUEST);
+        if (embedding != null) {
+            return embedding.inputs().stream().mapToLong(tokens::count).sum();
+        }
+        return 0;
+    }
+
+    private static String message(Check refused, BucketResult result, String policy) {
+        String retry = duration(result.retryAfterMillis());
+        return switch (refused.kind()) {
+            case "requests" ->
+                "Rate limit reached for requests per minute (limit " + result.limit() + ", policy '" + policy
+                        + "'). Try again in " + retry + ".";
+            case "tokens" ->
+                refused.amount() > result.limit()
+                        ? "Request too large: about " + refused.amount()
+                                + " tokens (prompt plus max output) exceed the limit of " + result.limit()
+                                + " tokens per minute (policy '" + policy
+                                + "'); lower max_tokens or shorten the prompt."
+                        : "Rate limit reached for tokens per minute (limit " + result.limit() + ", policy '" + policy
+                                + "'; this request needs about " + refused.amount() + "). Try again in " + retry + ".";
+            default ->
+                "Too many requests in flight (limit " + result.limit() + ", policy '" + policy
+                        + "'). Try again when one finishes.";
+        };
+    }
+
+    /** A duration in the style of OpenAI's reset headers: {@code 250ms}, {@code 1.5s}, {@code 2m3s}. */
+    static String duration(long millis) {
+        if (millis < 1000) {
+            return millis + "ms";
+        }
+        if (millis < 60_000) {
+            return (millis % 1000 == 0
+                            ? Long.toString(millis / 1000)
+                            : String.format(java.util.Locale.ROOT, "%.3f", millis / 1000.0)
+                                    .replaceAll("0+$", ""))
+                    + "s";
+        }
+        return (millis / 60_000) + "m" + ((millis % 60_000) / 1000) + "s";
+    }
+}

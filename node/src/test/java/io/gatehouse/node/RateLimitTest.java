@@ -1,0 +1,145 @@
+package io.gatehouse.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gatehouse.node.testing.TestNodes;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Policy limits enforced on one node: requests, tokens and concurrency per key. */
+class RateLimitTest {
+    private static Node node;
+    private static final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void start() {
+        node = TestNodes.start("""
+                providers:
+                  - { name: mock, type: mock, stream_chunks: 4, chunk_interval: 300ms }
+                models:
+                  - name: demo
+                    deployments: [{ provider: mock }]
+                policies:
+                  - name: by-team
+                    when: "has(request.metadata.team)"
+                    limits: { rpm: 3, key: "request.metadata.team" }
+                  - name: tokens
+                    when: "request.metadata.kind == 'tokens'"
+                    limits: { tpm: 100, key: "'shared'" }
+                  - name: one-at-a-time
+                    when: "request.metadata.kind == 'serial'"
+                    limits: { concurrent: 1, key: "'shared'" }
+                  - name: unlimited
+                    when: "true"
+                """);
+    }
+
+    @AfterAll
+    static void stop() {
+        node.stop(Duration.ZERO);
+    }
+
+    private static HttpRequest chat(String header, String value, String extra) {
+        return HttpRequest.newBuilder(URI.create(TestNodes.baseUrl(node) + "/v1/chat/completions"))
+                .header("Content-Type", "application/json")
+                .header("x-gatehouse-meta-" + header, value)
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"model\":\"demo\"" + extra + ",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
+                .build();
+    }
+
+    private static HttpResponse<String> send(HttpRequest request) throws Exception {
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void requestsPerMinuteAreCountedPerKeyAndTheNextIsRefusedWith429() throws Exception {
+        for (int i = 3; i > 0; i--) {
+            HttpResponse<String> admitted = send(chat("team", "search", ""));
+            assertThat(admitted.statusCode()).isEqualTo(200);
+            assertThat(admitted.headers().firstValue("x-ratelimit-limit-requests"))
+                    .contains("3");
+            assertThat(admitted.headers().firstValue("x-ratelimit-remaining-requests"))
+                    .contains(String.valueOf(i - 1));
+        }
+
+        HttpResponse<String> limited = send(chat("team", "search", ""));
+
+        assertThat(limited.statusCode()).isEqualTo(429);
+        assertThat(limited.body()).contains("\"type\":\"rate_limit_error\"").contains("requests per minute");
+        // One request per 20 s refills; retry-after is the real refill time, rounded up.
+        long retryMs =
+                Long.parseLong(limited.headers().firstValue("retry-after-ms").orElseThrow());
+        assertThat(retryMs).isBetween(15_000L, 20_000L);
+        assertThat(limited.headers().firstValue("retry-after")).contains(String.valueOf((retryMs + 999) / 1000));
+        assertThat(limited.headers().firstValue("x-ratelimit-remaining-requests"))
+                .contains("0");
+        // Another key has its own budget.
+        assertThat(send(chat("team", "billing", "")).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void tokensAreReservedAsEstimatedAndSettledWithActualUse() throws Exception {
+        // "hi" costs 8 prompt tokens; reserving 8 + 40 leaves 52 of 100.
+        HttpResponse<String> first = send(chat("kind", "tokens", ",\"max_tokens\":40"));
+        assertThat(first.statusCode()).isEqualTo(200);
+        assertThat(first.headers().firstValue("x-ratelimit-remaining-tokens")).contains("52");
+
+        // The answer used 8 + 4 tokens, so 36 came back: 88 - 48 = 40 left after the second.
+        HttpResponse<String> second = send(chat("kind", "tokens", ",\"max_tokens\":40"));
+        assertThat(second.statusCode()).isEqualTo(200);
+        assertThat(Long.parseLong(second.headers()
+                        .firstValue("x-ratelimit-remaining-tokens")
+                        .orElseThrow()))
+                .isBetween(40L, 42L);
+
+        HttpResponse<String> tooBig = send(chat("kind", "tokens", ",\"max_tokens\":90"));
+        assertThat(tooBig.statusCode()).isEqualTo(429);
+        assertThat(tooBig.body()).contains("tokens per minute");
+    }
+
+    @Test
+    void aConcurrencySlotIsHeldForTheWholeStreamAndReleasedAfter() throws Exception {
+        CompletableFuture<HttpResponse<String>> stream =
+                http.sendAsync(chat("kind", "serial", ",\"stream\":true"), HttpResponse.BodyHandlers.ofString());
+        Thread.sleep(400);
+
+        HttpResponse<String> second = send(chat("kind", "serial", ""));
+        assertThat(second.statusCode()).isEqualTo(429);
+        assertThat(second.body()).contains("in flight");
+
+        assertThat(stream.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        int status = 0;
+        while (status != 200 && System.nanoTime() < deadline) {
+            status = send(chat("kind", "serial", "")).statusCode();
+        }
+        assertThat(status).isEqualTo(200);
+    }
+
+    @Test
+    void requestsWithoutLimitsCarryNoRateLimitHeaders() throws Exception {
+        HttpResponse<String> response = send(chat("other", "x", ""));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("x-ratelimit-limit-requests")).isEmpty();
+    }
+
+    @Test
+    void theAdminApiListsTheClusterMembers() throws Exception {
+        HttpResponse<String> response =
+                send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.adminPort() + "/admin/v1/cluster"))
+                        .build());
+
+        // The test node has no admin token configured: the admin API is closed.
+        assertThat(response.statusCode()).isEqualTo(401);
+    }
+}
