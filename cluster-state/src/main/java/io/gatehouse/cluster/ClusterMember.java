@@ -77,9 +77,11 @@ public final class ClusterMember implements AutoCloseable {
 
         NetworkConfig network = config.getNetworkConfig();
         network.setPort(settings.port()).setPortAutoIncrement(true).setPortCount(20);
-        config.setProperty("hazelcast.socket.bind.any", "false");
-        network.getInterfaces().setEnabled(true).addInterface(settings.bindAddress());
-        if (!"0.0.0.0".equals(settings.bindAddress())) {
+        if ("0.0.0.0".equals(settings.bindAddress())) {
+            config.setProperty("hazelcast.socket.bind.any", "true");
+        } else {
+            config.setProperty("hazelcast.socket.bind.any", "false");
+            network.getInterfaces().setEnabled(true).addInterface(settings.bindAddress());
             config.setProperty("hazelcast.local.localAddress", settings.bindAddress());
         }
         JoinConfig join = network.getJoin();
