@@ -8,13 +8,17 @@ import io.gatehouse.node.http.AccessLogHandler;
 import io.gatehouse.node.http.AdmitHandler;
 import io.gatehouse.node.http.AuthenticateHandler;
 import io.gatehouse.node.http.ChatCompletionHandler;
+import io.gatehouse.node.http.ClientDialect;
+import io.gatehouse.node.http.ClientDialectHandler;
 import io.gatehouse.node.http.DecideHandler;
 import io.gatehouse.node.http.EmbeddingsHandler;
 import io.gatehouse.node.http.EndpointHandler;
 import io.gatehouse.node.http.ErrorGuardHandler;
 import io.gatehouse.node.http.Fallbacks;
 import io.gatehouse.node.http.HealthHandler;
+import io.gatehouse.node.http.LimitScope;
 import io.gatehouse.node.http.ModelsHandler;
+import io.gatehouse.node.http.ParseAnthropicMessagesHandler;
 import io.gatehouse.node.http.ParseChatHandler;
 import io.gatehouse.node.http.ParseEmbeddingsHandler;
 import io.gatehouse.node.http.ReceiveJsonHandler;
@@ -27,13 +31,18 @@ import io.gatehouse.policy.PolicyEngine;
 import io.gatehouse.providers.tokens.TokenCounter;
 import io.undertow.Handlers;
 import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The data plane's request pipeline, assembled in one place so it reads top to bottom: every
  * request gets an id and an access log line; a model request is received, authenticated, parsed,
- * decided by the policies, admitted by the cluster-wide limits, routed to a deployment and relayed.
+ * decided by the policies, admitted by the caller's cluster-wide limits, routed to a deployment,
+ * admitted by that deployment's quota, and relayed.
+ * {@code /v1/messages} runs the chat chain in Anthropic's dialect.
  */
 final class DataPlane {
     private DataPlane() {}
@@ -66,23 +75,17 @@ final class DataPlane {
     }
 
     static HttpHandler handler(Parts parts) {
-        HttpHandler chatCompletions = new ReceiveJsonHandler(
-                parts.maxRequestBytes(),
-                new AuthenticateHandler(
-                        parts.authenticator(),
-                        new ParseChatHandler(new DecideHandler(
-                                parts.policies(),
-                                parts.tokens(),
-                                admit(parts, new RouteHandler(parts.catalog(), new ChatCompletionHandler()))))));
+        // After parsing, every model request takes the same path: decide, admit the caller, route,
+        // admit the deployment, relay.
+        HttpHandler answerChat = decideAndRelay(parts, new ChatCompletionHandler());
+        HttpHandler answerEmbeddings = decideAndRelay(parts, new EmbeddingsHandler());
 
-        HttpHandler embeddings = new ReceiveJsonHandler(
-                parts.maxRequestBytes(),
-                new AuthenticateHandler(
-                        parts.authenticator(),
-                        new ParseEmbeddingsHandler(new DecideHandler(
-                                parts.policies(),
-                                parts.tokens(),
-                                admit(parts, new RouteHandler(parts.catalog(), new EmbeddingsHandler()))))));
+        HttpHandler chatCompletions = receive(parts, new ParseChatHandler(answerChat));
+        // Anthropic's Messages API: parsed into the canonical request, so any provider can serve it;
+        // the dialect turns answers, streams and errors back into Anthropic's shape.
+        HttpHandler messages = new ClientDialectHandler(
+                ClientDialect.anthropic(), receive(parts, new ParseAnthropicMessagesHandler(answerChat)));
+        HttpHandler embeddings = receive(parts, new ParseEmbeddingsHandler(answerEmbeddings));
 
         HttpHandler models = new AuthenticateHandler(
                 parts.authenticator(),
@@ -90,6 +93,7 @@ final class DataPlane {
 
         HttpHandler paths = Handlers.routing()
                 .post("/v1/chat/completions", new EndpointHandler("chat", chatCompletions))
+                .post("/v1/messages", new EndpointHandler("messages", messages))
                 .post("/v1/embeddings", new EndpointHandler("embeddings", embeddings))
                 .get("/v1/models", new EndpointHandler("models", models))
                 .get("/v1/models/{model}", new EndpointHandler("models", models))
@@ -102,9 +106,26 @@ final class DataPlane {
                 new RequestIdHandler(parts.nodeName(), new AccessLogHandler(parts.metrics(), paths)));
     }
 
-    private static HttpHandler admit(Parts parts, HttpHandler next) {
+    /** Receive the JSON body, then authenticate the caller. */
+    private static HttpHandler receive(Parts parts, HttpHandler next) {
+        return new ReceiveJsonHandler(parts.maxRequestBytes(), new AuthenticateHandler(parts.authenticator(), next));
+    }
+
+    private static HttpHandler decideAndRelay(Parts parts, HttpHandler relay) {
+        return new DecideHandler(
+                parts.policies(),
+                parts.tokens(),
+                admit(
+                        parts,
+                        LimitScope.ofDecision(),
+                        new RouteHandler(parts.catalog(), admit(parts, LimitScope.ofDeployment(), relay))));
+    }
+
+    private static HttpHandler admit(
+            Parts parts, Function<HttpServerExchange, @Nullable LimitScope> scope, HttpHandler next) {
         LimitsConfig config = parts.limitsConfig();
         return new AdmitHandler(
+                scope,
                 parts.limits(),
                 config.timeout(),
                 config.failOpen(),

@@ -177,7 +177,9 @@ public final class Node {
                         provider,
                         provider instanceof EmbeddingProvider embeddings ? embeddings : null,
                         deployment.model(),
-                        deployment.weight()));
+                        deployment.weight(),
+                        deployment.rpm(),
+                        deployment.tpm()));
             }
             routes.add(new Route(model.name(), targets));
         }

@@ -8,6 +8,11 @@ import io.gatehouse.providers.ChatProvider;
 import io.gatehouse.providers.Credential;
 import io.gatehouse.providers.HttpProvider;
 import io.gatehouse.providers.Timeouts;
+import io.gatehouse.providers.anthropic.AnthropicEndpoint;
+import io.gatehouse.providers.anthropic.AnthropicTranslator;
+import io.gatehouse.providers.bedrock.BedrockEndpoint;
+import io.gatehouse.providers.bedrock.BedrockTranslator;
+import io.gatehouse.providers.bedrock.SigV4Credential;
 import io.gatehouse.providers.gemini.GeminiEndpoint;
 import io.gatehouse.providers.gemini.GeminiTranslator;
 import io.gatehouse.providers.gemini.GoogleServiceAccountCredential;
@@ -19,6 +24,8 @@ import io.gatehouse.providers.openai.OpenAiEndpoint;
 import io.gatehouse.providers.openai.OpenAiTranslator;
 import io.gatehouse.providers.tokens.TokenCounter;
 import io.gatehouse.providers.transport.UpstreamClient;
+import java.net.URI;
+import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
@@ -81,6 +88,19 @@ final class ProviderFactory implements AutoCloseable {
                         upstream,
                         timeouts);
             }
+            case "anthropic" ->
+                new HttpProvider(
+                        config.name(),
+                        new AnthropicEndpoint(
+                                requireNonNull(config.baseUrl(), "base_url"),
+                                requireNonNull(config.apiVersion(), "anthropic_version")),
+                        Credential.header(
+                                "x-api-key",
+                                requireNonNull(config.apiKey(), "api_key").reveal()),
+                        new AnthropicTranslator(),
+                        null,
+                        upstream,
+                        timeouts);
             case "gemini" -> {
                 GeminiTranslator translator = new GeminiTranslator();
                 yield new HttpProvider(
@@ -109,6 +129,25 @@ final class ProviderFactory implements AutoCloseable {
                 // Vertex AI embeds through :predict, another format: no embeddings translator (yet).
                 yield new HttpProvider(
                         config.name(), endpoint, credential, new GeminiTranslator(), null, upstream, timeouts);
+            }
+            case "bedrock" -> {
+                ProviderConfig.AwsConfig aws = requireNonNull(config.aws(), "aws settings");
+                URI baseUrl = config.baseUrl();
+                Secret sessionToken = aws.sessionToken();
+                yield new HttpProvider(
+                        config.name(),
+                        new BedrockEndpoint(baseUrl != null ? baseUrl : BedrockEndpoint.defaultBaseUrl(aws.region())),
+                        new SigV4Credential(
+                                aws.region(),
+                                "bedrock",
+                                aws.accessKeyId().reveal(),
+                                aws.secretAccessKey().reveal(),
+                                sessionToken == null ? null : sessionToken.reveal(),
+                                Clock.systemUTC()),
+                        new BedrockTranslator(),
+                        null,
+                        upstream,
+                        timeouts);
             }
             default ->
                 throw new IllegalArgumentException("providers." + config.name() + ".type: " + config.type()

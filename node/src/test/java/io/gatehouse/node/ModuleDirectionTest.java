@@ -106,4 +106,29 @@ class ModuleDirectionTest {
                 .resideInAnyPackage("io.undertow..", "org.xnio..")
                 .check(classes);
     }
+
+    @Test
+    void theAwsSdkStaysInTheBedrockAdapter() {
+        noClasses()
+                .that()
+                .resideOutsideOfPackage("io.gatehouse.providers.bedrock..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("software.amazon..")
+                .check(classes);
+    }
+
+    @Test
+    void theAwsSignerBringsNoHttpClientOfItsOwn() {
+        for (String client : new String[] {
+            "software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient",
+            "software.amazon.awssdk.http.apache.ApacheHttpClient",
+            "software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient",
+            "software.amazon.awssdk.http.crt.AwsCrtHttpClient"
+        }) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> Class.forName(client))
+                    .as(client)
+                    .isInstanceOf(ClassNotFoundException.class);
+        }
+    }
 }

@@ -8,7 +8,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,6 +26,8 @@ class RateLimitTest {
                 models:
                   - name: demo
                     deployments: [{ provider: mock }]
+                  - name: quota-model
+                    deployments: [{ provider: mock, model: quota-deployment, rpm: 2 }]
                 policies:
                   - name: by-team
                     when: "has(request.metadata.team)"
@@ -108,15 +109,18 @@ class RateLimitTest {
 
     @Test
     void aConcurrencySlotIsHeldForTheWholeStreamAndReleasedAfter() throws Exception {
-        CompletableFuture<HttpResponse<String>> stream =
-                http.sendAsync(chat("kind", "serial", ",\"stream\":true"), HttpResponse.BodyHandlers.ofString());
-        Thread.sleep(400);
+        // The response begins with the first event, so once it is here the stream holds the slot.
+        HttpResponse<java.util.stream.Stream<String>> stream =
+                http.send(chat("kind", "serial", ",\"stream\":true"), HttpResponse.BodyHandlers.ofLines());
+        assertThat(stream.statusCode()).isEqualTo(200);
 
         HttpResponse<String> second = send(chat("kind", "serial", ""));
         assertThat(second.statusCode()).isEqualTo(429);
         assertThat(second.body()).contains("in flight");
 
-        assertThat(stream.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+        assertThat(stream.body().filter(line -> line.startsWith("data: ")).toList())
+                .last()
+                .isEqualTo("data: [DONE]");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         int status = 0;
         while (status != 200 && System.nanoTime() < deadline) {
@@ -141,5 +145,24 @@ class RateLimitTest {
 
         // The test node has no admin token configured: the admin API is closed.
         assertThat(response.statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void aDeploymentQuotaProtectsTheProviderForEveryCaller() throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(TestNodes.baseUrl(node) + "/v1/chat/completions"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"model\":\"quota-model\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
+                .build();
+
+        HttpResponse<String> first = send(request);
+        assertThat(first.statusCode()).isEqualTo(200);
+        assertThat(first.headers().firstValue("x-ratelimit-limit-requests")).isEmpty();
+        assertThat(send(request).statusCode()).isEqualTo(200);
+
+        HttpResponse<String> refused = send(request);
+        assertThat(refused.statusCode()).isEqualTo(429);
+        assertThat(refused.body()).contains("quota of mock/quota-deployment");
+        assertThat(refused.headers().firstValue("retry-after")).isPresent();
     }
 }

@@ -1,5 +1,8 @@
 package io.gatehouse.providers;
 
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+
 /**
  * Translates chat requests and responses between the canonical (OpenAI) shape and one provider
  * family's wire format. Stateless and thread-safe; per-stream state lives in the {@link
@@ -22,6 +25,17 @@ public interface ChatTranslator {
 
     /** The client-facing error for an upstream error response. */
     ApiError error(int status, byte[] upstreamBody, String provider);
+
+    /**
+     * The client-facing error for an upstream error response, for families whose error kind travels
+     * in a header (AWS's {@code x-amzn-ErrorType}); others need only the body.
+     *
+     * @param headers the upstream response's headers by (case-insensitive) name
+     */
+    default ApiError error(
+            int status, Function<String, @Nullable String> headers, byte[] upstreamBody, String provider) {
+        return error(status, upstreamBody, provider);
+    }
 
     /**
      * A translated response body and the usage read from it. Immutable by convention.

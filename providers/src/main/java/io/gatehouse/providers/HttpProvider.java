@@ -115,6 +115,7 @@ public final class HttpProvider implements ChatProvider, EmbeddingProvider {
         private final Function<byte[], ChatTranslator.Translated> translate;
         private final ByteArrayOutputStream body = new ByteArrayOutputStream(4096);
         private int status;
+        private Function<String, @Nullable String> headers = name -> null;
         private boolean tooLarge;
 
         BufferingListener(ResponseListener listener, Function<byte[], ChatTranslator.Translated> translate) {
@@ -125,6 +126,7 @@ public final class HttpProvider implements ChatProvider, EmbeddingProvider {
         @Override
         public void onHeaders(int status, Function<String, @Nullable String> headers) {
             this.status = status;
+            this.headers = headers;
         }
 
         @Override
@@ -146,7 +148,7 @@ public final class HttpProvider implements ChatProvider, EmbeddingProvider {
                 return;
             }
             if (!isSuccess(status)) {
-                listener.onError(chat.error(status, body.toByteArray(), name));
+                listener.onError(chat.error(status, headers, body.toByteArray(), name));
                 return;
             }
             ChatTranslator.Translated translated;
@@ -172,6 +174,7 @@ public final class HttpProvider implements ChatProvider, EmbeddingProvider {
         private final ByteArrayOutputStream errorBody = new ByteArrayOutputStream();
         private volatile @Nullable Call call;
         private int status;
+        private Function<String, @Nullable String> headers = name -> null;
         private boolean ended;
 
         StreamRelay(StreamTranslator translator, StreamListener listener) {
@@ -182,6 +185,7 @@ public final class HttpProvider implements ChatProvider, EmbeddingProvider {
         @Override
         public void onHeaders(int status, Function<String, @Nullable String> headers) {
             this.status = status;
+            this.headers = headers;
         }
 
         @Override
@@ -220,7 +224,7 @@ public final class HttpProvider implements ChatProvider, EmbeddingProvider {
             }
             ended = true;
             if (!isSuccess(status)) {
-                listener.onError(chat.error(status, errorBody.toByteArray(), name), translator.usage());
+                listener.onError(chat.error(status, headers, errorBody.toByteArray(), name), translator.usage());
             } else if (translator.finished()) {
                 listener.onComplete(translator.usage());
             } else {

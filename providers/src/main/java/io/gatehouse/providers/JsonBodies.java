@@ -7,11 +7,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import org.jspecify.annotations.Nullable;
 
-/** Reading and validating fields of JSON request bodies, with errors that name the field. */
-final class JsonBodies {
+/**
+ * Reading and validating fields of JSON request bodies, with errors that name the field. Shared by
+ * the request parsers of each client dialect. Stateless and thread-safe.
+ */
+public final class JsonBodies {
     private JsonBodies() {}
 
-    static ObjectNode parseObject(byte[] json) {
+    public static ObjectNode parseObject(byte[] json) {
         JsonNode node;
         try {
             node = Json.MAPPER.readTree(json);
@@ -36,7 +39,7 @@ final class JsonBodies {
         return (ObjectNode) node;
     }
 
-    static String requiredString(ObjectNode body, String field) {
+    public static String requiredString(ObjectNode body, String field) {
         JsonNode value = body.get(field);
         if (value == null || value.isNull()) {
             throw new ApiException(ApiError.badRequest("'" + field + "' is required.", field));
@@ -47,11 +50,11 @@ final class JsonBodies {
         return value.asText();
     }
 
-    static boolean optionalBoolean(ObjectNode body, String field, boolean fallback) {
+    public static boolean optionalBoolean(ObjectNode body, String field, boolean fallback) {
         return optionalBoolean(body, field, field, fallback);
     }
 
-    static boolean optionalBoolean(ObjectNode body, String field, String path, boolean fallback) {
+    public static boolean optionalBoolean(ObjectNode body, String field, String path, boolean fallback) {
         JsonNode value = body.get(field);
         if (value == null || value.isNull()) {
             return fallback;
@@ -62,7 +65,7 @@ final class JsonBodies {
         return value.booleanValue();
     }
 
-    static @Nullable Integer optionalPositiveInt(ObjectNode body, String field) {
+    public static @Nullable Integer optionalPositiveInt(ObjectNode body, String field) {
         JsonNode value = body.get(field);
         if (value == null || value.isNull()) {
             return null;
@@ -74,7 +77,7 @@ final class JsonBodies {
         return value.intValue();
     }
 
-    static void optionalNumberInRange(ObjectNode body, String field, double min, double max) {
+    public static void optionalNumberInRange(ObjectNode body, String field, double min, double max) {
         JsonNode value = body.get(field);
         if (value == null || value.isNull()) {
             return;

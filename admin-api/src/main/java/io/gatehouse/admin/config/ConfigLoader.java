@@ -36,6 +36,7 @@ public final class ConfigLoader {
     private static final ObjectMapper YAML =
             new ObjectMapper(new YAMLFactory()).enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
+    private static final Pattern ANTHROPIC_VERSION = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}");
@@ -55,6 +56,7 @@ public final class ConfigLoader {
     private static final Duration MAX_TIMEOUT = Duration.ofHours(1);
     private static final Pattern GOOGLE_PROJECT = Pattern.compile("[a-z][a-z0-9.:-]{0,127}");
     private static final Pattern GOOGLE_LOCATION = Pattern.compile("[a-z][a-z0-9-]{0,62}");
+    private static final Pattern AWS_REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-[0-9]{1,2}");
 
     private final Function<String, @Nullable String> env;
 
@@ -159,13 +161,13 @@ public final class ConfigLoader {
         NodeConfig node = readNode(nodeSection);
         List<ProviderConfig> providers = readProviders(root.objects("providers"));
         List<ModelConfig> models = readModels(root.objects("models"), providers);
+        Set<String> modelNames = new HashSet<>();
+        models.forEach(m -> modelNames.add(m.name()));
         ConfigNode authSection = root.optionalObject("auth");
-        AuthConfig auth = authSection == null ? null : AuthAndPolicyReader.readAuth(authSection);
+        AuthConfig auth = authSection == null ? null : AuthAndPolicyReader.readAuth(authSection, modelNames);
         if (auth == null || auth.isEmpty()) {
             requireLoopbackWithoutAuth(node.bindAddress(), nodeSection.path() + ".bind_address");
         }
-        Set<String> modelNames = new HashSet<>();
-        models.forEach(m -> modelNames.add(m.name()));
         List<PolicyConfig> policies =
                 root.has("policies") ? AuthAndPolicyReader.readPolicies(root.objects("policies"), modelNames) : null;
         ClusterConfig cluster = readCluster(root.optionalObject("cluster"), node);
@@ -303,13 +305,19 @@ public final class ConfigLoader {
                 case "mock" ->
                     keys.addAll(Set.of("latency", "stream_chunks", "chunk_interval", "embedding_dimensions"));
                 case "azure-openai" -> keys.addAll(Set.of("base_url", "api_key", "api_version"));
+                case "anthropic" -> keys.addAll(Set.of("base_url", "api_key", "anthropic_version"));
                 case "vertex-ai" -> keys.addAll(Set.of("project", "location", "credentials_file", "base_url"));
+                case "bedrock" ->
+                    keys.addAll(Set.of("base_url", "region", "access_key_id", "secret_access_key", "session_token"));
                 default -> keys.addAll(Set.of("base_url", "api_key"));
             }
             item.allowOnly(keys);
             URI baseUrl = item.optionalHttpUrl("base_url");
             if (baseUrl == null && type.equals("openai")) {
                 baseUrl = URI.create("https://api.openai.com/v1");
+            }
+            if (baseUrl == null && type.equals("anthropic")) {
+                baseUrl = URI.create("https://api.anthropic.com");
             }
             if (baseUrl == null && type.equals("gemini")) {
                 baseUrl = URI.create("https://generativelanguage.googleapis.com");
@@ -322,6 +330,11 @@ public final class ConfigLoader {
             if (apiKey == null && type.equals("azure-openai")) {
                 throw new ConfigException(item.path() + ".api_key: missing (expected: the resource's API key)");
             }
+            if (apiKey == null && type.equals("anthropic")) {
+                throw new ConfigException(
+                        item.path() + ".api_key: missing (expected: an Anthropic API key, e.g. ${ANTHROPIC_API_KEY})");
+            }
+            String apiVersion = type.equals("anthropic") ? anthropicVersion(item) : item.optionalString("api_version");
             if (apiKey == null && type.equals("gemini")) {
                 throw new ConfigException(item.path()
                         + ".api_key: missing (expected: a Gemini API key from Google AI Studio, e.g."
@@ -336,6 +349,7 @@ public final class ConfigLoader {
                 firstByte = timeouts.duration("first_byte", firstByte, Duration.ofMillis(1), MAX_TIMEOUT);
                 idle = timeouts.duration("idle", idle, Duration.ofMillis(1), MAX_TIMEOUT);
             }
+            ProviderConfig.AwsConfig aws = type.equals("bedrock") ? readAws(item) : null;
             ProviderConfig.MockConfig mock = null;
             if (type.equals("mock")) {
                 mock = new ProviderConfig.MockConfig(
@@ -349,13 +363,23 @@ public final class ConfigLoader {
                     type,
                     baseUrl,
                     apiKey == null ? null : new Secret(apiKey),
-                    item.optionalString("api_version"),
+                    apiVersion,
                     firstByte,
                     idle,
                     mock,
-                    vertex));
+                    vertex,
+                    aws));
         }
         return providers;
+    }
+
+    private static String anthropicVersion(ConfigNode item) {
+        String version = item.string("anthropic_version", "2023-06-01");
+        if (!ANTHROPIC_VERSION.matcher(version).matches()) {
+            throw new ConfigException(item.path() + ".anthropic_version: \"" + version
+                    + "\" (expected: a version date such as 2023-06-01)");
+        }
+        return version;
     }
 
     private static ProviderConfig.VertexConfig readVertex(ConfigNode item) {
@@ -423,6 +447,48 @@ public final class ConfigLoader {
         }
     }
 
+    /**
+     * Bedrock's region and credentials. Credentials come from the item, or, when it names none, from
+     * the standard AWS variables, read once here at start; a session token is taken from the same
+     * place as the keys it belongs to.
+     */
+    private ProviderConfig.AwsConfig readAws(ConfigNode item) {
+        String region = item.string("region");
+        if (!AWS_REGION.matcher(region).matches()) {
+            throw new ConfigException(item.path() + ".region: \"" + region
+                    + "\" (expected: an AWS region such as us-east-1 or eu-central-1)");
+        }
+        String keyId = item.optionalString("access_key_id");
+        String secret = item.optionalString("secret_access_key");
+        String token = item.optionalString("session_token");
+        if (keyId == null && secret == null) {
+            if (token != null) {
+                throw new ConfigException(item.path()
+                        + ".session_token: set without keys (expected: access_key_id and secret_access_key with it)");
+            }
+            keyId = nonBlank(env.apply("AWS_ACCESS_KEY_ID"));
+            secret = nonBlank(env.apply("AWS_SECRET_ACCESS_KEY"));
+            token = nonBlank(env.apply("AWS_SESSION_TOKEN"));
+            if (keyId == null || secret == null) {
+                throw new ConfigException(item.path()
+                        + ".access_key_id: missing (expected: access_key_id and secret_access_key, or the"
+                        + " AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY environment variables)");
+            }
+        } else if (keyId == null) {
+            throw new ConfigException(
+                    item.path() + ".access_key_id: missing (expected: set together with secret_access_key)");
+        } else if (secret == null) {
+            throw new ConfigException(
+                    item.path() + ".secret_access_key: missing (expected: set together with access_key_id)");
+        }
+        return new ProviderConfig.AwsConfig(
+                region, new Secret(keyId), new Secret(secret), token == null ? null : new Secret(token));
+    }
+
+    private static @Nullable String nonBlank(@Nullable String value) {
+        return value == null || value.isBlank() ? null : value;
+    }
+
     private static List<ModelConfig> readModels(List<ConfigNode> items, List<ProviderConfig> providers) {
         Set<String> providerNames = new HashSet<>();
         providers.forEach(p -> providerNames.add(p.name()));
@@ -441,7 +507,7 @@ public final class ConfigLoader {
             List<ModelConfig.Deployment> deployments = new ArrayList<>();
             int totalWeight = 0;
             for (ConfigNode d : deploymentNodes) {
-                d.allowOnly(Set.of("provider", "model", "weight"));
+                d.allowOnly(Set.of("provider", "model", "weight", "rpm", "tpm"));
                 String provider = d.string("provider");
                 if (!providerNames.contains(provider)) {
                     throw new ConfigException(
@@ -450,7 +516,12 @@ public final class ConfigLoader {
                 }
                 int weight = (int) d.integer("weight", 1, 0, 1_000_000);
                 totalWeight += weight;
-                deployments.add(new ModelConfig.Deployment(provider, d.string("model", name), weight));
+                deployments.add(new ModelConfig.Deployment(
+                        provider,
+                        d.string("model", name),
+                        weight,
+                        d.has("rpm") ? d.integer("rpm", 1, 1, Long.MAX_VALUE) : null,
+                        d.has("tpm") ? d.integer("tpm", 1, 1, Long.MAX_VALUE) : null));
             }
             if (totalWeight == 0) {
                 throw new ConfigException(

@@ -12,7 +12,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * The configuration a node runs when started without {@code --config}: loopback only, model {@code
  * demo} from the built-in mock provider, no credentials. When a real provider's key is set ({@code
- * OPENAI_API_KEY}, {@code GEMINI_API_KEY}), that provider and its models are added. The documents
+ * OPENAI_API_KEY}, {@code ANTHROPIC_API_KEY}, {@code GEMINI_API_KEY}), that provider and its models are added. The documents
  * are {@code default-config.yaml} and {@code default-<provider>.yaml} beside this class.
  */
 public final class EmbeddedDefault {
@@ -21,6 +21,7 @@ public final class EmbeddedDefault {
 
     static {
         REAL_PROVIDERS.put("OPENAI_API_KEY", "default-openai.yaml");
+        REAL_PROVIDERS.put("ANTHROPIC_API_KEY", "default-anthropic.yaml");
         REAL_PROVIDERS.put("GEMINI_API_KEY", "default-gemini.yaml");
     }
 

@@ -14,7 +14,7 @@ import java.time.Duration;
  * @param defaultMaxOutputTokens the output tokens reserved for a request that sets no max_tokens
  */
 public record LimitsConfig(Duration timeout, boolean failOpen, int defaultMaxOutputTokens) {
-    public static final LimitsConfig DEFAULT = new LimitsConfig(Duration.ofMillis(250), true, 4096);
+    public static final LimitsConfig DEFAULT = new LimitsConfig(Duration.ofSeconds(1), true, 4096);
 
     public LimitsConfig {
         requireNonNull(timeout, "timeout");

@@ -11,13 +11,16 @@ import org.jspecify.annotations.Nullable;
  *
  * @param name how deployments refer to it
  * @param type the provider family, one of {@link #TYPES}
- * @param baseUrl where it is reached (null only for {@code mock})
+ * @param baseUrl where it is reached (null for {@code mock}, and for {@code bedrock} when the
+ *     region's default endpoint applies)
  * @param apiKey its credential, if it needs one
- * @param apiVersion Azure OpenAI's {@code api-version} (null for the v1 API and other types)
+ * @param apiVersion the API version the provider is asked for: Azure OpenAI's {@code api_version}
+ *     (null for the v1 API), Anthropic's {@code anthropic_version}; null for other types
  * @param firstByteTimeout how long to wait for a response to begin
  * @param idleTimeout how long a response may stay silent once begun
  * @param mock the mock provider's behaviour (only for {@code mock})
  * @param vertex Vertex AI's project, location and service account key (only for {@code vertex-ai})
+ * @param aws the region and credentials of AWS (only for {@code bedrock})
  */
 public record ProviderConfig(
         String name,
@@ -28,11 +31,12 @@ public record ProviderConfig(
         Duration firstByteTimeout,
         Duration idleTimeout,
         @Nullable MockConfig mock,
-        @Nullable VertexConfig vertex) {
+        @Nullable VertexConfig vertex,
+        @Nullable AwsConfig aws) {
 
     /** Provider types this version serves. */
     public static final java.util.List<String> TYPES =
-            java.util.List.of("openai", "azure-openai", "gemini", "vertex-ai", "mock");
+            java.util.List.of("openai", "azure-openai", "anthropic", "gemini", "vertex-ai", "bedrock", "mock");
 
     public ProviderConfig {
         requireNonNull(name, "name");
@@ -68,6 +72,27 @@ public record ProviderConfig(
             requireNonNull(project, "project");
             requireNonNull(location, "location");
             requireNonNull(credentials, "credentials");
+        }
+    }
+
+    /**
+     * Where a {@code bedrock} provider runs and the AWS credentials that sign its requests.
+     * Immutable; the credentials are {@link Secret}s, so {@link #toString()} shows only the region.
+     *
+     * @param region the AWS region, such as {@code us-east-1}
+     * @param accessKeyId the access key id
+     * @param secretAccessKey the secret access key
+     * @param sessionToken the session token of temporary credentials, if they are
+     */
+    public record AwsConfig(
+            String region,
+            Secret accessKeyId,
+            Secret secretAccessKey,
+            @Nullable Secret sessionToken) {
+        public AwsConfig {
+            requireNonNull(region, "region");
+            requireNonNull(accessKeyId, "accessKeyId");
+            requireNonNull(secretAccessKey, "secretAccessKey");
         }
     }
 }

@@ -221,6 +221,45 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void anAnthropicProviderDefaultsItsUrlAndApiVersion() {
+        String doc = MINIMAL_NODE + "providers:\n  - { name: claude, type: anthropic, api_key: '${ANTHROPIC_KEY}' }\n";
+
+        ProviderConfig claude =
+                load(doc, Map.of("ANTHROPIC_KEY", "sk-ant-test")).providers().get(0);
+
+        assertThat(claude.type()).isEqualTo("anthropic");
+        assertThat(claude.baseUrl()).isEqualTo(URI.create("https://api.anthropic.com"));
+        assertThat(claude.apiKey().reveal()).isEqualTo("sk-ant-test");
+        assertThat(claude.apiVersion()).isEqualTo("2023-06-01");
+    }
+
+    @Test
+    void anAnthropicProviderTakesItsUrlAndApiVersion() {
+        String doc = MINIMAL_NODE
+                + "providers:\n  - { name: claude, type: anthropic, api_key: k, base_url: 'http://127.0.0.1:9000',"
+                + " anthropic_version: '2024-01-01', timeouts: { first_byte: 5s } }\n";
+
+        ProviderConfig claude = load(doc, Map.of()).providers().get(0);
+
+        assertThat(claude.baseUrl()).isEqualTo(URI.create("http://127.0.0.1:9000"));
+        assertThat(claude.apiVersion()).isEqualTo("2024-01-01");
+        assertThat(claude.firstByteTimeout()).isEqualTo(Duration.ofSeconds(5));
+    }
+
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "{ name: c, type: anthropic }                                       | providers[0].api_key: missing",
+                "{ name: c, type: anthropic, api_key: k, anthropic_version: latest } | providers[0].anthropic_version: \"latest\" (expected: a version date",
+                "{ name: c, type: anthropic, api_key: k, api_version: '2024-10-21' } | providers[0].api_version: unknown key"
+            })
+    void anAnthropicProviderIsValidated(String provider, String message) {
+        assertThatThrownBy(() -> load(MINIMAL_NODE + "providers:\n  - " + provider + "\n", Map.of()))
+                .hasMessageStartingWith(message);
+    }
+
+    @Test
     void rejectsKeysOfAnotherProviderType() {
         String doc = MINIMAL_NODE + "providers:\n  - { name: openai, type: openai, api_version: '2024-10-21' }\n";
 
@@ -255,7 +294,7 @@ class ConfigLoaderTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
-            providers: [{ name: a, type: mock }, { name: b, type: bedrock }]            | providers[1].type: "bedrock" (expected: one of openai, azure-openai,
+            providers: [{ name: a, type: mock }, { name: b, type: watsonx }]            | providers[1].type: "watsonx" (expected: one of openai, azure-openai, anthropic, gemini, vertex-ai, bedrock, mock)
             providers: [{ name: a }]                                                    | providers[0].type: missing (expected: a non-empty string)
             providers: [{ type: mock }]                                                 | providers[0].name: missing (expected: a non-empty string)
             providers: [{ name: 'has space', type: mock }]                              | providers[0].name: "has space" (expected: letters, digits and . _ : / -, at most 128)
@@ -455,6 +494,98 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> load(MINIMAL_NODE, Map.of("GATEHOUSE_BIND_ADDRESS", "0.0.0.0")))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith("node.bind_address: \"0.0.0.0\"");
+    }
+
+    // --- bedrock ----------------------------------------------------------------------------
+
+    @Test
+    void readsBedrocksRegionAndCredentialsFromTheItem() {
+        String doc = MINIMAL_NODE + """
+                providers:
+                  - name: bedrock-east
+                    type: bedrock
+                    region: us-east-1
+                    access_key_id: ${BEDROCK_KEY_ID}
+                    secret_access_key: ${BEDROCK_SECRET}
+                    session_token: ${BEDROCK_TOKEN}
+                    timeouts: { first_byte: 90s }
+                """;
+
+        ProviderConfig bedrock = load(
+                        doc,
+                        Map.of(
+                                "BEDROCK_KEY_ID", "AKIAIOSFODNN7EXAMPLE",
+                                "BEDROCK_SECRET", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+                                "BEDROCK_TOKEN", "IQoJb3JpZ2luX2VjEXAMPLE",
+                                "AWS_SESSION_TOKEN", "from-the-environment"))
+                .providers()
+                .get(0);
+
+        assertThat(bedrock.type()).isEqualTo("bedrock");
+        assertThat(bedrock.baseUrl()).isNull(); // the region's endpoint
+        assertThat(bedrock.firstByteTimeout()).isEqualTo(Duration.ofSeconds(90));
+        ProviderConfig.AwsConfig aws = bedrock.aws();
+        assertThat(aws).isNotNull();
+        assertThat(aws.region()).isEqualTo("us-east-1");
+        assertThat(aws.accessKeyId().reveal()).isEqualTo("AKIAIOSFODNN7EXAMPLE");
+        assertThat(aws.secretAccessKey().reveal()).isEqualTo("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
+        assertThat(aws.sessionToken()).isNotNull();
+        assertThat(aws.sessionToken().reveal()).isEqualTo("IQoJb3JpZ2luX2VjEXAMPLE");
+        assertThat(bedrock.toString())
+                .doesNotContain("AKIAIOSFODNN7EXAMPLE")
+                .doesNotContain("EXAMPLEKEY")
+                .doesNotContain("IQoJb3JpZ2luX2VjEXAMPLE")
+                .contains("us-east-1");
+    }
+
+    @Test
+    void bedrockTakesTheStandardAwsVariablesWhenTheItemNamesNoKeys() {
+        String doc = MINIMAL_NODE
+                + "providers: [{ name: b, type: bedrock, region: eu-central-1, base_url: 'http://127.0.0.1:4566' }]\n";
+
+        ProviderConfig.AwsConfig aws = load(
+                        doc,
+                        Map.of(
+                                "AWS_ACCESS_KEY_ID", "ASIAEXAMPLEKEYID",
+                                "AWS_SECRET_ACCESS_KEY", "env-secret",
+                                "AWS_SESSION_TOKEN", "env-token"))
+                .providers()
+                .get(0)
+                .aws();
+
+        assertThat(aws.accessKeyId().reveal()).isEqualTo("ASIAEXAMPLEKEYID");
+        assertThat(aws.secretAccessKey().reveal()).isEqualTo("env-secret");
+        assertThat(aws.sessionToken().reveal()).isEqualTo("env-token");
+    }
+
+    @Test
+    void bedrockKeysFromTheItemDoNotPickUpAnotherIdentitysSessionToken() {
+        String doc = MINIMAL_NODE + "providers: [{ name: b, type: bedrock, region: us-west-2,"
+                + " access_key_id: AKIAEXAMPLE, secret_access_key: s }]\n";
+
+        ProviderConfig.AwsConfig aws = load(doc, Map.of("AWS_SESSION_TOKEN", "someone-elses-token"))
+                .providers()
+                .get(0)
+                .aws();
+
+        assertThat(aws.sessionToken()).isNull();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
+            { name: b, type: bedrock, access_key_id: k, secret_access_key: s }                      | providers[0].region: missing (expected: a non-empty string)
+            { name: b, type: bedrock, region: 'US East', access_key_id: k, secret_access_key: s }   | providers[0].region: "US East" (expected: an AWS region such as us-east-1
+            { name: b, type: bedrock, region: us-east-1 }                                          | providers[0].access_key_id: missing (expected: access_key_id and secret_access_key, or the AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY environment variables)
+            { name: b, type: bedrock, region: us-east-1, access_key_id: k }                        | providers[0].secret_access_key: missing (expected: set together with access_key_id)
+            { name: b, type: bedrock, region: us-east-1, secret_access_key: s }                    | providers[0].access_key_id: missing (expected: set together with secret_access_key)
+            { name: b, type: bedrock, region: us-east-1, session_token: t }                        | providers[0].session_token: set without keys
+            { name: b, type: bedrock, region: us-east-1, access_key_id: k, secret_access_key: s, api_key: x } | providers[0].api_key: unknown key
+            { name: b, type: bedrock, region: us-east-1, access_key_id: k, secret_access_key: s, base_url: 'bedrock.local' } | providers[0].base_url: "bedrock.local" (expected: an http:// or https:// URL)
+            """)
+    void bedrockValidationErrorsNameTheKey(String provider, String message) {
+        assertThatThrownBy(() -> load(MINIMAL_NODE + "providers: [" + provider + "]\n", Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith(message);
     }
 
     // --- secrets and files ------------------------------------------------------------------
@@ -678,5 +809,22 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> load("cluster: { members: [\"just-a-host\"] }", Map.of()))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith("cluster.members[0]: \"just-a-host\" (expected: host:port");
+    }
+
+    @Test
+    void modelsNamedByPoliciesAndKeysMustExist() {
+        assertThatThrownBy(() -> load(MODELS + """
+                        policies:
+                          - { name: p, when: "true", allow_models: [smart, smrat] }
+                        """, Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith(
+                        "policies[0].allow_models[1]: \"smrat\" (expected: the name of a configured model)");
+        assertThatThrownBy(() -> load(MODELS + """
+                        auth:
+                          api_keys: [{ name: k, key: "0123456789abcdef0123456789", models: [gpt-9] }]
+                        """, Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("auth.api_keys[0].models[0]: \"gpt-9\"");
     }
 }

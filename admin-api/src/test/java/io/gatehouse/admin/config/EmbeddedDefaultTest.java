@@ -53,6 +53,19 @@ class EmbeddedDefaultTest {
     }
 
     @Test
+    void addsTheAnthropicProviderWhenItsKeyIsSet() {
+        GatewayConfig config = EmbeddedDefault.load(Map.of(
+                "GATEHOUSE_NODE_NAME", "n1", "OPENAI_API_KEY", "sk-test", "ANTHROPIC_API_KEY", "sk-ant-test")::get);
+
+        assertThat(config.providers()).extracting(ProviderConfig::name).containsExactly("mock", "openai", "anthropic");
+        ProviderConfig anthropic = config.providers().get(2);
+        assertThat(anthropic.type()).isEqualTo("anthropic");
+        assertThat(anthropic.apiKey().reveal()).isEqualTo("sk-ant-test");
+        assertThat(anthropic.apiVersion()).isEqualTo("2023-06-01");
+        assertThat(config.models()).extracting(ModelConfig::name).contains("claude-sonnet-4-5", "claude-haiku-4-5");
+    }
+
+    @Test
     void aBlankApiKeyAddsNothing() {
         GatewayConfig config = EmbeddedDefault.load(Map.of("GATEHOUSE_NODE_NAME", "n1", "OPENAI_API_KEY", "  ")::get);
 

@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import io.gatehouse.cluster.limits.BucketResult;
 import io.gatehouse.cluster.limits.RateLimits;
 import io.gatehouse.node.metrics.GatewayMetrics;
-import io.gatehouse.policy.Decision;
 import io.gatehouse.providers.ApiError;
 import io.gatehouse.providers.ChatRequest;
 import io.gatehouse.providers.EmbeddingRequest;
@@ -21,10 +20,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Enforces the decision's cluster-wide limits before the call: takes one request from the
+ * Enforces one scope of cluster-wide limits (the caller's, from the policy decision, or a
+ * deployment's quota) before the call: takes one request from the
  * requests-per-minute bucket, reserves the estimated tokens (prompt tokens counted with the real
  * tokenizer plus the output allowed) from the tokens-per-minute bucket, and takes a concurrency
  * slot. A refusal is a 429 with OpenAI's rate-limit headers and {@code retry-after} from the real
@@ -42,6 +43,7 @@ public final class AdmitHandler implements HttpHandler {
     private static final HttpString RETRY_AFTER = HttpString.tryFromString("retry-after");
     private static final HttpString RETRY_AFTER_MS = HttpString.tryFromString("retry-after-ms");
 
+    private final Function<HttpServerExchange, @Nullable LimitScope> scopes;
     private final RateLimits limits;
     private final Duration timeout;
     private final boolean failOpen;
@@ -52,6 +54,7 @@ public final class AdmitHandler implements HttpHandler {
     private final HttpHandler next;
 
     public AdmitHandler(
+            Function<HttpServerExchange, @Nullable LimitScope> scopes,
             RateLimits limits,
             Duration timeout,
             boolean failOpen,
@@ -60,6 +63,7 @@ public final class AdmitHandler implements HttpHandler {
             TokenCounter tokens,
             GatewayMetrics metrics,
             HttpHandler next) {
+        this.scopes = requireNonNull(scopes, "scopes");
         this.limits = requireNonNull(limits, "limits");
         this.timeout = requireNonNull(timeout, "timeout");
         this.failOpen = failOpen;
@@ -75,13 +79,12 @@ public final class AdmitHandler implements HttpHandler {
 
     @Override
     public void handleRequest(HttpServerExchange exchange) throws Exception {
-        Decision decision = exchange.getAttachment(Attachments.DECISION);
-        Decision.Limits limit = decision == null ? null : decision.limits();
+        LimitScope limit = scopes.apply(exchange);
         if (limit == null) {
             next.handleRequest(exchange);
             return;
         }
-        String scope = decision.policy() + ":" + limit.key();
+        String scope = limit.key();
         long started = System.nanoTime();
         List<Check> checks = new ArrayList<>(3);
         if (limit.rpm() != null) {
@@ -104,12 +107,16 @@ public final class AdmitHandler implements HttpHandler {
                 .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
         exchange.dispatch(
                 SameThreadExecutor.INSTANCE,
-                () -> all.whenComplete((ignored, failure) -> exchange.getIoThread()
-                        .execute(() -> admit(exchange, decision.policy(), checks, failure, started))));
+                () -> all.whenComplete((ignored, failure) ->
+                        exchange.getIoThread().execute(() -> admit(exchange, limit, checks, failure, started))));
     }
 
     private void admit(
-            HttpServerExchange exchange, String policy, List<Check> checks, @Nullable Throwable failure, long started) {
+            HttpServerExchange exchange,
+            LimitScope scope,
+            List<Check> checks,
+            @Nullable Throwable failure,
+            long started) {
         metrics.limitCheck(System.nanoTime() - started);
         if (failure != null) {
             // Whatever is granted later is given back: this request is not counted against it.
@@ -133,9 +140,12 @@ public final class AdmitHandler implements HttpHandler {
         HeaderMap headers = exchange.getResponseHeaders();
         for (Check check : checks) {
             BucketResult result = check.result().join();
-            metrics.limitDecision(check.kind(), policy, result.granted());
+            metrics.limitDecision(check.kind(), scope.name(), result.granted());
             if (!result.granted() && refused == null) {
                 refused = check;
+            }
+            if (!scope.caller() && result.granted()) {
+                continue; // a deployment's quota is not the caller's to see, unless it refuses them
             }
             if (check.kind().equals("requests")) {
                 headers.put(LIMIT_REQUESTS, result.limit())
@@ -154,7 +164,7 @@ public final class AdmitHandler implements HttpHandler {
             BucketResult result = refused.result().join();
             long retryMillis = Math.max(1, result.retryAfterMillis());
             headers.put(RETRY_AFTER, (retryMillis + 999) / 1000).put(RETRY_AFTER_MS, retryMillis);
-            Responses.error(exchange, ApiError.rateLimited(message(refused, result, policy)));
+            Responses.error(exchange, ApiError.rateLimited(message(refused, result, scope)));
             return;
         }
         exchange.addExchangeCompleteListener((ex, nextListener) -> {
@@ -214,23 +224,25 @@ public final class AdmitHandler implements HttpHandler {
         return 0;
     }
 
-    private static String message(Check refused, BucketResult result, String policy) {
+    private static String message(Check refused, BucketResult result, LimitScope scope) {
         String retry = duration(result.retryAfterMillis());
+        String whose = scope.caller()
+                ? "policy '" + scope.name() + "'"
+                : "the quota of " + scope.name().substring("deployment:".length());
         return switch (refused.kind()) {
             case "requests" ->
-                "Rate limit reached for requests per minute (limit " + result.limit() + ", policy '" + policy
-                        + "'). Try again in " + retry + ".";
+                "Rate limit reached for requests per minute (limit " + result.limit() + ", " + whose
+                        + "). Try again in " + retry + ".";
             case "tokens" ->
                 refused.amount() > result.limit()
                         ? "Request too large: about " + refused.amount()
                                 + " tokens (prompt plus max output) exceed the limit of " + result.limit()
-                                + " tokens per minute (policy '" + policy
-                                + "'); lower max_tokens or shorten the prompt."
-                        : "Rate limit reached for tokens per minute (limit " + result.limit() + ", policy '" + policy
-                                + "'; this request needs about " + refused.amount() + "). Try again in " + retry + ".";
+                                + " tokens per minute (" + whose + "); lower max_tokens or shorten the prompt."
+                        : "Rate limit reached for tokens per minute (limit " + result.limit() + ", " + whose
+                                + "; this request needs about " + refused.amount() + "). Try again in " + retry + ".";
             default ->
-                "Too many requests in flight (limit " + result.limit() + ", policy '" + policy
-                        + "'). Try again when one finishes.";
+                "Too many requests in flight (limit " + result.limit() + ", " + whose
+                        + "). Try again when one finishes.";
         };
     }
 

@@ -24,6 +24,9 @@ public final class Attachments {
     /** Which endpoint the request is for, as a metrics label ({@code chat}, {@code embeddings}...). */
     public static final AttachmentKey<String> ENDPOINT = AttachmentKey.create(String.class);
 
+    /** The dialect the endpoint's clients speak; {@link ClientDialect#openAi()} when absent. */
+    public static final AttachmentKey<ClientDialect> DIALECT = AttachmentKey.create(ClientDialect.class);
+
     /** The request body, read whole. */
     public static final AttachmentKey<byte[]> BODY = AttachmentKey.create(byte[].class);
 

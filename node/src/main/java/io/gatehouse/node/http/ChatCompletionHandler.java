@@ -8,8 +8,9 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.util.SameThreadExecutor;
 
 /**
- * Calls the chosen deployment and relays its answer: whole for a plain request, event by event
- * (through {@link StreamRelay}) for {@code stream: true}. The end of the chain for chat.
+ * Calls the chosen deployment and relays its answer in the client's dialect: whole for a plain
+ * request, event by event (through {@link StreamRelay}) for {@code stream: true}. The end of the
+ * chain for chat completions and Anthropic messages alike.
  */
 public final class ChatCompletionHandler implements HttpHandler {
     @Override
@@ -20,7 +21,7 @@ public final class ChatCompletionHandler implements HttpHandler {
             if (request.stream()) {
                 new StreamRelay(exchange).start(target, request);
             } else {
-                Call call = target.provider().chat(request, target.upstreamModel(), new WholeResponseRelay(exchange));
+                Call call = target.provider().chat(request, target.upstreamModel(), WholeResponseRelay.chat(exchange));
                 Calls.cancelWhenExchangeEnds(exchange, call);
             }
         });

@@ -9,7 +9,10 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
-/** Writing whole JSON and text responses, and errors in OpenAI's shape. Call on the IO thread. */
+/**
+ * Writing whole JSON and text responses, and errors in the shape of the client's dialect. Call on
+ * the IO thread.
+ */
 public final class Responses {
     private Responses() {}
 
@@ -28,9 +31,10 @@ public final class Responses {
     }
 
     /**
-     * Sends {@code error} in OpenAI's shape, {@code {"error":{"message","type","param","code"}}},
-     * and records it for the access log. If the response has already begun, the connection is
-     * closed instead, since a status can no longer be sent.
+     * Sends {@code error} in the shape of the exchange's {@link ClientDialect} (OpenAI's, {@code
+     * {"error":{"message","type","param","code"}}}, unless the endpoint chose another) and records
+     * it for the access log. If the response has already begun, the connection is closed instead,
+     * since a status can no longer be sent.
      */
     public static void error(HttpServerExchange exchange, ApiError error) {
         exchange.putAttachment(Attachments.ERROR, error);
@@ -38,7 +42,13 @@ public final class Responses {
             exchange.endExchange();
             return;
         }
-        json(exchange, error.status(), errorBody(error));
+        json(exchange, error.status(), dialect(exchange).errorBody(error));
+    }
+
+    /** The dialect the exchange's client speaks. */
+    static ClientDialect dialect(HttpServerExchange exchange) {
+        ClientDialect dialect = exchange.getAttachment(Attachments.DIALECT);
+        return dialect == null ? ClientDialect.openAi() : dialect;
     }
 
     /** The OpenAI error body for {@code error}. */

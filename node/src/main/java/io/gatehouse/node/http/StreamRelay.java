@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.gatehouse.node.routing.Target;
 import io.gatehouse.providers.ApiError;
+import io.gatehouse.providers.ApiException;
 import io.gatehouse.providers.Call;
 import io.gatehouse.providers.ChatRequest;
 import io.gatehouse.providers.StreamListener;
@@ -13,35 +14,35 @@ import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.xnio.IoUtils;
 import org.xnio.channels.StreamSinkChannel;
 
 /**
- * Relays one streamed chat completion to the client as server-sent events. Each batch of events is
- * written and flushed as soon as it arrives; the next is requested from the provider only once the
- * client has taken the previous one, so a slow client slows the upstream rather than filling
- * memory. The stream ends with {@code data: [DONE]}; a failure after the first event is sent as an
- * error event, then the stream ends. If the client goes away, the upstream call is cancelled.
+ * Relays one streamed chat completion to the client as server-sent events in the client's dialect
+ * (OpenAI's chunks ending with {@code data: [DONE]}, or Anthropic's event sequence). Each batch of
+ * events is written and flushed as soon as it arrives; the next is requested from the provider only
+ * once the client has taken the previous one, so a slow client slows the upstream rather than
+ * filling memory. A failure after the first event is sent as the dialect's error event, then the
+ * stream ends. If the client goes away, the upstream call is cancelled.
  *
- * <p>Provider callbacks arrive on provider threads; all exchange state is touched only on the
- * exchange's IO thread, to which every callback hops.
+ * <p>Provider callbacks arrive on provider threads, one at a time, and are encoded there; all
+ * exchange state is touched only on the exchange's IO thread, to which every callback hops.
  */
 final class StreamRelay implements StreamListener {
-    private static final byte[] DATA = "data: ".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] END_OF_EVENT = "\n\n".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
     private static final HttpString NO_PROXY_BUFFERING = HttpString.tryFromString("x-accel-buffering");
 
     private final HttpServerExchange exchange;
+    private final ClientDialect.StreamEncoder encoder;
     private @Nullable StreamSinkChannel channel;
-    private @Nullable Call call;
+    private volatile @Nullable Call call;
     private boolean finished;
 
+    /** Must be created on the exchange's IO thread. */
     StreamRelay(HttpServerExchange exchange) {
         this.exchange = requireNonNull(exchange, "exchange");
+        this.encoder = Responses.dialect(exchange).stream();
     }
 
     /** Starts the upstream call. Must run on the exchange's IO thread. */
@@ -53,7 +54,21 @@ final class StreamRelay implements StreamListener {
 
     @Override
     public void onChunks(List<byte[]> chunks, Runnable next) {
-        ByteBuffer frame = frame(chunks);
+        ByteBuffer frame;
+        try {
+            frame = encoder.chunks(chunks);
+        } catch (ApiException e) {
+            Call c = call;
+            if (c != null) {
+                c.cancel();
+            }
+            onError(e.error(), Usage.NONE);
+            return;
+        }
+        if (!frame.hasRemaining()) {
+            next.run(); // nothing for this client in these chunks (a usage-only chunk, say)
+            return;
+        }
         exchange.getIoThread().execute(() -> {
             if (finished) {
                 return;
@@ -65,6 +80,7 @@ final class StreamRelay implements StreamListener {
 
     @Override
     public void onComplete(Usage usage) {
+        ByteBuffer frame = encoder.end(usage);
         exchange.getIoThread().execute(() -> {
             if (finished) {
                 return;
@@ -72,7 +88,7 @@ final class StreamRelay implements StreamListener {
             exchange.putAttachment(Attachments.USAGE, usage);
             begin();
             finished = true;
-            write(ByteBuffer.wrap(DONE), this::end);
+            write(frame, this::end);
         });
     }
 
@@ -90,7 +106,7 @@ final class StreamRelay implements StreamListener {
                 return;
             }
             exchange.putAttachment(Attachments.ERROR, error);
-            write(frame(List.of(Responses.errorBody(error))), this::end);
+            write(encoder.error(error), this::end);
         });
     }
 
@@ -161,17 +177,5 @@ final class StreamRelay implements StreamListener {
             c.cancel();
         }
         IoUtils.safeClose(exchange.getConnection());
-    }
-
-    private static ByteBuffer frame(List<byte[]> chunks) {
-        int size = 0;
-        for (byte[] chunk : chunks) {
-            size += DATA.length + chunk.length + END_OF_EVENT.length;
-        }
-        ByteBuffer frame = ByteBuffer.allocate(size);
-        for (byte[] chunk : chunks) {
-            frame.put(DATA).put(chunk).put(END_OF_EVENT);
-        }
-        return frame.flip();
     }
 }

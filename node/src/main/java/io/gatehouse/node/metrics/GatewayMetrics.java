@@ -94,11 +94,11 @@ public final class GatewayMetrics implements AutoCloseable {
                 .increment();
     }
 
-    /** One limit's answer to a request, by limit kind and the policy that set it. */
-    public void limitDecision(String limit, String policy, boolean admitted) {
+    /** One limit's answer to a request, by limit kind and scope (a policy, or a deployment). */
+    public void limitDecision(String limit, String scope, boolean admitted) {
         Counter.builder(admitted ? "gatehouse.limits.admitted" : "gatehouse.limits.limited")
                 .description(admitted ? "Requests a limit let through" : "Requests a limit refused (429)")
-                .tags("limit", limit, "policy", policy)
+                .tags("limit", limit, "scope", scope)
                 .register(registry)
                 .increment();
     }

@@ -13,8 +13,16 @@ import org.jspecify.annotations.Nullable;
  * @param embeddings the provider's embeddings capability, if it has one
  * @param upstreamModel the model (or Azure deployment) name the provider knows
  * @param weight the deployment's share in weighted choice
+ * @param rpm requests per minute the whole cluster may send it, or null
+ * @param tpm tokens per minute the whole cluster may send it, or null
  */
-public record Target(ChatProvider provider, @Nullable EmbeddingProvider embeddings, String upstreamModel, int weight) {
+public record Target(
+        ChatProvider provider,
+        @Nullable EmbeddingProvider embeddings,
+        String upstreamModel,
+        int weight,
+        @Nullable Long rpm,
+        @Nullable Long tpm) {
 
     public Target {
         requireNonNull(provider, "provider");

@@ -126,7 +126,7 @@ public final class TokenAuthenticator implements Authenticator, AutoCloseable {
         if (verifier == null) {
             return refused("untrusted issuer");
         }
-        if (verifier.hasUnknownKeyId(jwt)) {
+        if (verifier.hasUnknownKeyId(jwt) || verifier.keys().current().getKeys().isEmpty()) {
             SignedJWT parsed = jwt;
             return verifier.keys().refreshForUnknownKey().thenCompose(keys -> verify(verifier, parsed));
         }
