@@ -11,6 +11,7 @@ import io.gatehouse.node.http.ChatCompletionHandler;
 import io.gatehouse.node.http.ClientDialect;
 import io.gatehouse.node.http.ClientDialectHandler;
 import io.gatehouse.node.http.DecideHandler;
+import io.gatehouse.node.http.DrainHandler;
 import io.gatehouse.node.http.EmbeddingsHandler;
 import io.gatehouse.node.http.EndpointHandler;
 import io.gatehouse.node.http.ErrorGuardHandler;
@@ -32,6 +33,7 @@ import io.gatehouse.providers.tokens.TokenCounter;
 import io.undertow.Handlers;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.server.handlers.GracefulShutdownHandler;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -74,7 +76,10 @@ final class DataPlane {
         }
     }
 
-    static HttpHandler handler(Parts parts) {
+    /** The assembled pipeline and the handler that counts requests in flight, for draining. */
+    record Pipeline(HttpHandler root, GracefulShutdownHandler inFlight) {}
+
+    static Pipeline handler(Parts parts) {
         // After parsing, every model request takes the same path: decide, admit the caller, route,
         // admit the deployment, relay.
         HttpHandler answerChat = decideAndRelay(parts, new ChatCompletionHandler());
@@ -97,13 +102,19 @@ final class DataPlane {
                 .post("/v1/embeddings", new EndpointHandler("embeddings", embeddings))
                 .get("/v1/models", new EndpointHandler("models", models))
                 .get("/v1/models/{model}", new EndpointHandler("models", models))
-                .get("/livez", new EndpointHandler(HealthHandler.ENDPOINT, HealthHandler.liveness()))
-                .get("/readyz", new EndpointHandler(HealthHandler.ENDPOINT, HealthHandler.readiness(parts.ready())))
                 .setFallbackHandler(Fallbacks.notFound())
                 .setInvalidMethodHandler(Fallbacks.methodNotAllowed());
+        // Requests in flight are counted so shutdown can wait for them; once draining, new ones get
+        // a 503 in OpenAI's shape. Health checks stay outside both: liveness must answer throughout.
+        GracefulShutdownHandler inFlight = Handlers.gracefulShutdown(paths);
+        HttpHandler routes = Handlers.path(new DrainHandler(parts.ready(), inFlight))
+                .addExactPath("/livez", new EndpointHandler(HealthHandler.ENDPOINT, HealthHandler.liveness()))
+                .addExactPath(
+                        "/readyz", new EndpointHandler(HealthHandler.ENDPOINT, HealthHandler.readiness(parts.ready())));
 
-        return new ErrorGuardHandler(
-                new RequestIdHandler(parts.nodeName(), new AccessLogHandler(parts.metrics(), paths)));
+        HttpHandler root = new ErrorGuardHandler(
+                new RequestIdHandler(parts.nodeName(), new AccessLogHandler(parts.metrics(), routes)));
+        return new Pipeline(root, inFlight);
     }
 
     /** Receive the JSON body, then authenticate the caller. */
