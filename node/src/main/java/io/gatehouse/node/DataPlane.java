@@ -19,7 +19,6 @@ import io.gatehouse.node.http.Fallbacks;
 import io.gatehouse.node.http.HealthHandler;
 import io.gatehouse.node.http.LimitScope;
 import io.gatehouse.node.http.ModelsHandler;
-import io.gatehouse.node.http.ParseAnthropicMessagesHandler;
 import io.gatehouse.node.http.ParseChatHandler;
 import io.gatehouse.node.http.ParseEmbeddingsHandler;
 import io.gatehouse.node.http.ReceiveJsonHandler;
@@ -29,6 +28,8 @@ import io.gatehouse.node.metrics.GatewayMetrics;
 import io.gatehouse.node.routing.ModelCatalog;
 import io.gatehouse.policy.Authenticator;
 import io.gatehouse.policy.PolicyEngine;
+import io.gatehouse.providers.ChatRequest;
+import io.gatehouse.providers.anthropic.AnthropicToOpenAiRequest;
 import io.gatehouse.providers.tokens.TokenCounter;
 import io.undertow.Handlers;
 import io.undertow.server.HttpHandler;
@@ -85,11 +86,12 @@ final class DataPlane {
         HttpHandler answerChat = decideAndRelay(parts, new ChatCompletionHandler());
         HttpHandler answerEmbeddings = decideAndRelay(parts, new EmbeddingsHandler());
 
-        HttpHandler chatCompletions = receive(parts, new ParseChatHandler(answerChat));
+        HttpHandler chatCompletions = receive(parts, new ParseChatHandler(ChatRequest::parse, answerChat));
         // Anthropic's Messages API: parsed into the canonical request, so any provider can serve it;
         // the dialect turns answers, streams and errors back into Anthropic's shape.
         HttpHandler messages = new ClientDialectHandler(
-                ClientDialect.anthropic(), receive(parts, new ParseAnthropicMessagesHandler(answerChat)));
+                ClientDialect.anthropic(),
+                receive(parts, new ParseChatHandler(AnthropicToOpenAiRequest::parse, answerChat)));
         HttpHandler embeddings = receive(parts, new ParseEmbeddingsHandler(answerEmbeddings));
 
         HttpHandler models = new AuthenticateHandler(
