@@ -61,14 +61,14 @@ public final class DecideHandler implements HttpHandler {
                 exchange.getAttachment(Attachments.ENDPOINT),
                 request.stream(),
                 request.maxTokens(),
-                () -> tokens.countPrompt(request),
+                () -> tokens.estimatePrompt(request),
                 RequestMetadata.of(exchange),
                 Instant.now());
     }
 
     private RequestFacts facts(HttpServerExchange exchange, EmbeddingRequest request) {
         IntSupplier promptTokens =
-                () -> request.inputs().stream().mapToInt(tokens::count).sum();
+                () -> request.inputs().stream().mapToInt(tokens::estimate).sum();
         return new RequestFacts(
                 request.model(),
                 exchange.getAttachment(Attachments.ENDPOINT),
