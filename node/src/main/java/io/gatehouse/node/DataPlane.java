@@ -11,6 +11,7 @@ import io.gatehouse.node.http.ChatCompletionHandler;
 import io.gatehouse.node.http.ClientDialect;
 import io.gatehouse.node.http.ClientDialectHandler;
 import io.gatehouse.node.http.DecideHandler;
+import io.gatehouse.node.http.DrainHandler;
 import io.gatehouse.node.http.EmbeddingsHandler;
 import io.gatehouse.node.http.EndpointHandler;
 import io.gatehouse.node.http.ErrorGuardHandler;
@@ -18,7 +19,6 @@ import io.gatehouse.node.http.Fallbacks;
 import io.gatehouse.node.http.HealthHandler;
 import io.gatehouse.node.http.LimitScope;
 import io.gatehouse.node.http.ModelsHandler;
-import io.gatehouse.node.http.ParseAnthropicMessagesHandler;
 import io.gatehouse.node.http.ParseChatHandler;
 import io.gatehouse.node.http.ParseEmbeddingsHandler;
 import io.gatehouse.node.http.ReceiveJsonHandler;
@@ -28,10 +28,13 @@ import io.gatehouse.node.metrics.GatewayMetrics;
 import io.gatehouse.node.routing.ModelCatalog;
 import io.gatehouse.policy.Authenticator;
 import io.gatehouse.policy.PolicyEngine;
+import io.gatehouse.providers.ChatRequest;
+import io.gatehouse.providers.anthropic.AnthropicToOpenAiRequest;
 import io.gatehouse.providers.tokens.TokenCounter;
 import io.undertow.Handlers;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.server.handlers.GracefulShutdownHandler;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -74,17 +77,21 @@ final class DataPlane {
         }
     }
 
-    static HttpHandler handler(Parts parts) {
+    /** The assembled pipeline and the handler that counts requests in flight, for draining. */
+    record Pipeline(HttpHandler root, GracefulShutdownHandler inFlight) {}
+
+    static Pipeline handler(Parts parts) {
         // After parsing, every model request takes the same path: decide, admit the caller, route,
         // admit the deployment, relay.
         HttpHandler answerChat = decideAndRelay(parts, new ChatCompletionHandler());
         HttpHandler answerEmbeddings = decideAndRelay(parts, new EmbeddingsHandler());
 
-        HttpHandler chatCompletions = receive(parts, new ParseChatHandler(answerChat));
+        HttpHandler chatCompletions = receive(parts, new ParseChatHandler(ChatRequest::parse, answerChat));
         // Anthropic's Messages API: parsed into the canonical request, so any provider can serve it;
         // the dialect turns answers, streams and errors back into Anthropic's shape.
         HttpHandler messages = new ClientDialectHandler(
-                ClientDialect.anthropic(), receive(parts, new ParseAnthropicMessagesHandler(answerChat)));
+                ClientDialect.anthropic(),
+                receive(parts, new ParseChatHandler(AnthropicToOpenAiRequest::parse, answerChat)));
         HttpHandler embeddings = receive(parts, new ParseEmbeddingsHandler(answerEmbeddings));
 
         HttpHandler models = new AuthenticateHandler(
@@ -97,13 +104,19 @@ final class DataPlane {
                 .post("/v1/embeddings", new EndpointHandler("embeddings", embeddings))
                 .get("/v1/models", new EndpointHandler("models", models))
                 .get("/v1/models/{model}", new EndpointHandler("models", models))
-                .get("/livez", new EndpointHandler(HealthHandler.ENDPOINT, HealthHandler.liveness()))
-                .get("/readyz", new EndpointHandler(HealthHandler.ENDPOINT, HealthHandler.readiness(parts.ready())))
                 .setFallbackHandler(Fallbacks.notFound())
                 .setInvalidMethodHandler(Fallbacks.methodNotAllowed());
+        // Requests in flight are counted so shutdown can wait for them; once draining, new ones get
+        // a 503 in OpenAI's shape. Health checks stay outside both: liveness must answer throughout.
+        GracefulShutdownHandler inFlight = Handlers.gracefulShutdown(paths);
+        HttpHandler routes = Handlers.path(new DrainHandler(parts.ready(), inFlight))
+                .addExactPath("/livez", new EndpointHandler(HealthHandler.ENDPOINT, HealthHandler.liveness()))
+                .addExactPath(
+                        "/readyz", new EndpointHandler(HealthHandler.ENDPOINT, HealthHandler.readiness(parts.ready())));
 
-        return new ErrorGuardHandler(
-                new RequestIdHandler(parts.nodeName(), new AccessLogHandler(parts.metrics(), paths)));
+        HttpHandler root = new ErrorGuardHandler(
+                new RequestIdHandler(parts.nodeName(), new AccessLogHandler(parts.metrics(), routes)));
+        return new Pipeline(root, inFlight);
     }
 
     /** Receive the JSON body, then authenticate the caller. */

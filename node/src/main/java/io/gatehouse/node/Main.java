@@ -23,7 +23,8 @@ public final class Main {
               --version       shows the version.
 
             Environment overrides: GATEHOUSE_HTTP_PORT, GATEHOUSE_ADMIN_PORT,
-            GATEHOUSE_BIND_ADDRESS, GATEHOUSE_NODE_NAME, GATEHOUSE_DATA_DIR.
+            GATEHOUSE_BIND_ADDRESS, GATEHOUSE_NODE_NAME, GATEHOUSE_DATA_DIR,
+            GATEHOUSE_ADMIN_TOKEN, GATEHOUSE_CLUSTER_PORT, GATEHOUSE_CLUSTER_MEMBERS.
             """;
 
     private Main() {}

@@ -18,7 +18,6 @@ import io.gatehouse.providers.ChatProvider;
 import io.gatehouse.providers.EmbeddingProvider;
 import io.gatehouse.providers.tokens.TokenCounter;
 import io.gatehouse.providers.transport.UpstreamClient;
-import io.undertow.Handlers;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import io.undertow.server.handlers.GracefulShutdownHandler;
@@ -91,7 +90,7 @@ public final class Node {
             AtomicReference<PolicyEngine> currentPolicies = new AtomicReference<>(access.policies());
             AtomicReference<Node> self = new AtomicReference<>();
             BooleanSupplier ready = () -> self.get() != null && self.get().ready.get();
-            GracefulShutdownHandler dataPlane = Handlers.gracefulShutdown(DataPlane.handler(new DataPlane.Parts(
+            DataPlane.Pipeline dataPlane = DataPlane.handler(new DataPlane.Parts(
                     nodeConfig.name(),
                     nodeConfig.maxRequestBytes(),
                     access.authenticator(),
@@ -102,7 +101,7 @@ public final class Node {
                     cluster.leasePrefix(),
                     currentCatalog::get,
                     metrics,
-                    ready)));
+                    ready));
             Undertow server = Undertow.builder()
                     .setIoThreads(Math.max(2, Runtime.getRuntime().availableProcessors()))
                     .setWorkerThreads(4)
@@ -112,7 +111,7 @@ public final class Node {
                     // A hard stop for bodies far over the limit; the handlers answer 413 below it.
                     .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, 2 * nodeConfig.maxRequestBytes() + 65_536)
                     .setSocketOption(Options.TCP_NODELAY, true)
-                    .addHttpListener(nodeConfig.httpPort(), nodeConfig.bindAddress(), dataPlane)
+                    .addHttpListener(nodeConfig.httpPort(), nodeConfig.bindAddress(), dataPlane.root())
                     .addHttpListener(
                             nodeConfig.adminPort(),
                             nodeConfig.bindAddress(),
@@ -128,7 +127,7 @@ public final class Node {
                     .build();
             server.start();
             resources.register(server::stop);
-            Node node = new Node(nodeConfig, server, dataPlane, resources);
+            Node node = new Node(nodeConfig, server, dataPlane.inFlight(), resources);
             self.set(node);
             node.ready.set(true);
             log.info(

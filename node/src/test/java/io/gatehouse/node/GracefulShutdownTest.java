@@ -41,6 +41,18 @@ class GracefulShutdownTest {
         CompletableFuture<Void> stopping = CompletableFuture.runAsync(() -> node.stop(Duration.ofSeconds(10)));
         await(node::isReady, false);
 
+        HttpResponse<String> refused = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(TestNodes.baseUrl(node) + "/v1/chat/completions"))
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(
+                                        "{\"model\":\"demo\",\"messages\":[{\"role\":\"user\",\"content\":\"late\"}]}"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        assertThat(refused.statusCode()).isEqualTo(503);
+        assertThat(refused.body()).contains("\"code\":\"node_draining\"");
+        assertThat(refused.headers().firstValue("x-request-id")).isPresent();
+
         List<String> events =
                 stream.body().filter(line -> line.startsWith("data: ")).toList();
         stopping.get();

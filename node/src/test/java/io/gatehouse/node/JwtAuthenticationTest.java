@@ -47,7 +47,9 @@ class JwtAuthenticationTest {
     private static TestIdentityProvider idp;
     private static TestIdentityProvider keycloak;
     private static Node node;
-    private static final HttpClient http = HttpClient.newHttpClient();
+    // HTTP/1.1: these tests are about credentials (h2c has its own test in HttpContractTest).
+    private static final HttpClient http =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private static final AtomicInteger attackerFetches = new AtomicInteger();
     private static com.sun.net.httpserver.HttpServer attacker;
 

@@ -141,11 +141,15 @@ public final class PolicyEngine {
         return new Explanation(refusal, steps);
     }
 
-    /** The models among {@code models} that {@code principal} may use, for {@code /v1/models}. */
-    public List<String> visibleModels(Principal principal, List<String> models, java.time.Instant now) {
+    /**
+     * The models among {@code models} that {@code principal} may use, for {@code /v1/models}: each is
+     * decided as a request to it with the listing's metadata.
+     */
+    public List<String> visibleModels(
+            Principal principal, List<String> models, Map<String, String> metadata, java.time.Instant now) {
         List<String> visible = new ArrayList<>();
         for (String model : models) {
-            RequestFacts facts = new RequestFacts(model, "models", false, null, () -> 0, Map.of(), now);
+            RequestFacts facts = new RequestFacts(model, "models", false, null, () -> 0, metadata, now);
             if (decide(principal, facts).allowed()) {
                 visible.add(model);
             }

@@ -190,9 +190,9 @@ class PolicyEngineTest {
                         null),
                 new PolicySpec("others", "true", false, null, List.of("fast"), Map.of(), null, null, null, null)));
 
-        assertThat(engine.visibleModels(ENGINEER, List.of("smart", "fast", "huge"), NOON_UTC))
+        assertThat(engine.visibleModels(ENGINEER, List.of("smart", "fast", "huge"), Map.of(), NOON_UTC))
                 .containsExactly("smart", "fast");
-        assertThat(engine.visibleModels(SALES, List.of("smart", "fast", "huge"), NOON_UTC))
+        assertThat(engine.visibleModels(SALES, List.of("smart", "fast", "huge"), Map.of(), NOON_UTC))
                 .containsExactly("fast");
     }
 

@@ -24,7 +24,7 @@ final class AuthAndPolicyReader {
 
     private AuthAndPolicyReader() {}
 
-    static AuthConfig readAuth(ConfigNode auth) {
+    static AuthConfig readAuth(ConfigNode auth, Set<String> models) {
         auth.allowOnly(Set.of("jwt", "api_keys"));
         List<AuthConfig.Issuer> issuers = new ArrayList<>();
         ConfigNode jwt = auth.optionalObject("jwt");
@@ -43,6 +43,7 @@ final class AuthAndPolicyReader {
         Set<String> names = new HashSet<>();
         for (ConfigNode item : auth.objects("api_keys")) {
             AuthConfig.ApiKey key = readApiKey(item);
+            requireModels(item.path() + ".models", List.copyOf(key.models()), models);
             if (!names.add(key.name())) {
                 throw new ConfigException(item.path() + ".name: \"" + key.name() + "\" is already used by another key");
             }
@@ -144,6 +145,7 @@ final class AuthAndPolicyReader {
                 throw new ConfigException(item.path() + ".name: \"" + name + "\" is already used by another policy");
             }
             List<String> allowModels = item.strings("allow_models");
+            requireModels(item.path() + ".allow_models", allowModels, models);
             var routes = item.stringMap("route");
             for (var route : routes.entrySet()) {
                 if (!models.contains(route.getValue())) {
@@ -184,6 +186,16 @@ final class AuthAndPolicyReader {
                     item.optionalString("budget_key")));
         }
         return policies;
+    }
+
+    /** Names that must be configured models, so a typo cannot silently hide a model. */
+    static void requireModels(String path, List<String> names, Set<String> models) {
+        for (int i = 0; i < names.size(); i++) {
+            if (!models.contains(names.get(i))) {
+                throw new ConfigException(
+                        path + "[" + i + "]: \"" + names.get(i) + "\" (expected: the name of a configured model)");
+            }
+        }
     }
 
     private static Long optionalPositive(ConfigNode node, String key) {

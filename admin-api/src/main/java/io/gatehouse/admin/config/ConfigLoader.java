@@ -161,13 +161,13 @@ public final class ConfigLoader {
         NodeConfig node = readNode(nodeSection);
         List<ProviderConfig> providers = readProviders(root.objects("providers"));
         List<ModelConfig> models = readModels(root.objects("models"), providers);
+        Set<String> modelNames = new HashSet<>();
+        models.forEach(m -> modelNames.add(m.name()));
         ConfigNode authSection = root.optionalObject("auth");
-        AuthConfig auth = authSection == null ? null : AuthAndPolicyReader.readAuth(authSection);
+        AuthConfig auth = authSection == null ? null : AuthAndPolicyReader.readAuth(authSection, modelNames);
         if (auth == null || auth.isEmpty()) {
             requireLoopbackWithoutAuth(node.bindAddress(), nodeSection.path() + ".bind_address");
         }
-        Set<String> modelNames = new HashSet<>();
-        models.forEach(m -> modelNames.add(m.name()));
         List<PolicyConfig> policies =
                 root.has("policies") ? AuthAndPolicyReader.readPolicies(root.objects("policies"), modelNames) : null;
         ClusterConfig cluster = readCluster(root.optionalObject("cluster"), node);

@@ -810,4 +810,21 @@ class ConfigLoaderTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith("cluster.members[0]: \"just-a-host\" (expected: host:port");
     }
+
+    @Test
+    void modelsNamedByPoliciesAndKeysMustExist() {
+        assertThatThrownBy(() -> load(MODELS + """
+                        policies:
+                          - { name: p, when: "true", allow_models: [smart, smrat] }
+                        """, Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith(
+                        "policies[0].allow_models[1]: \"smrat\" (expected: the name of a configured model)");
+        assertThatThrownBy(() -> load(MODELS + """
+                        auth:
+                          api_keys: [{ name: k, key: "0123456789abcdef0123456789", models: [gpt-9] }]
+                        """, Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("auth.api_keys[0].models[0]: \"gpt-9\"");
+    }
 }

@@ -6,12 +6,13 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import java.util.HashMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.IntSupplier;
 
 /**
  * {@link RateLimits} on two Hazelcast maps updated by entry processors. While the cluster has fewer
  * members than expected (a split, or members lost), every capacity is scaled to the visible share,
- * so the sides of a split together stay within the limit. Thread-safe.
+ * so the sides of a split together stay within the limit. The share is taken on the member that owns
+ * the key, from its view of the cluster, when the check runs there: a check sent before a split was
+ * noticed and retried after it gets the share of the side it lands on. Thread-safe.
  */
 public final class HazelcastRateLimits implements RateLimits {
     public static final String BUCKETS = "gatehouse.limits.buckets";
@@ -19,29 +20,29 @@ public final class HazelcastRateLimits implements RateLimits {
 
     private final IMap<String, long[]> buckets;
     private final IMap<String, HashMap<String, Long>> slots;
-    private final IntSupplier visibleMembers;
     private final int expectedMembers;
 
-    public HazelcastRateLimits(HazelcastInstance hazelcast, IntSupplier visibleMembers, int expectedMembers) {
+    public HazelcastRateLimits(HazelcastInstance hazelcast, int expectedMembers) {
         requireNonNull(hazelcast, "hazelcast");
         this.buckets = hazelcast.getMap(BUCKETS);
         this.slots = hazelcast.getMap(SLOTS);
-        this.visibleMembers = requireNonNull(visibleMembers, "visibleMembers");
         this.expectedMembers = expectedMembers;
     }
 
-    /** The capacity this side of the cluster may use: all of it when whole, its share when split. */
-    long share(long capacity) {
-        int visible = visibleMembers.getAsInt();
-        if (visible >= expectedMembers) {
+    /**
+     * The part of {@code capacity} that a side of {@code visible} members may use: all of it when the
+     * cluster is whole, {@code visible / expected} of it (at least 1) when it is not.
+     */
+    static long share(long capacity, int visible, int expected) {
+        if (visible >= expected) {
             return capacity;
         }
-        return Math.max(1, capacity * visible / expectedMembers);
+        return Math.max(1, capacity * visible / expected);
     }
 
     @Override
     public CompletableFuture<BucketResult> take(String key, long capacity, long amount) {
-        return buckets.submitToKey(key, new TakeTokens(share(capacity), amount, false))
+        return buckets.submitToKey(key, new TakeTokens(capacity, amount, false, expectedMembers))
                 .toCompletableFuture()
                 .thenApply(HazelcastRateLimits::result);
     }
@@ -49,25 +50,25 @@ public final class HazelcastRateLimits implements RateLimits {
     @Override
     public void adjust(String key, long capacity, long amount) {
         if (amount != 0) {
-            buckets.submitToKey(key, new TakeTokens(share(capacity), -amount, true));
+            buckets.submitToKey(key, new TakeTokens(capacity, -amount, true, expectedMembers));
         }
     }
 
     @Override
     public CompletableFuture<BucketResult> acquireSlot(String key, long limit, String leaseId) {
-        return slots.submitToKey(key, new SlotLeases(SlotLeases.ACQUIRE, leaseId, share(limit)))
+        return slots.submitToKey(key, new SlotLeases(SlotLeases.ACQUIRE, leaseId, limit, expectedMembers))
                 .toCompletableFuture()
                 .thenApply(HazelcastRateLimits::result);
     }
 
     @Override
     public void releaseSlot(String key, String leaseId) {
-        slots.submitToKey(key, new SlotLeases(SlotLeases.RELEASE, leaseId, 0));
+        slots.submitToKey(key, new SlotLeases(SlotLeases.RELEASE, leaseId, 0, 0));
     }
 
     /** Releases every slot whose lease id starts with {@code prefix} (a departed member's). */
     public void releaseSlotsOf(String prefix) {
-        slots.executeOnEntries(new SlotLeases(SlotLeases.PURGE_PREFIX, prefix, 0));
+        slots.executeOnEntries(new SlotLeases(SlotLeases.PURGE_PREFIX, prefix, 0, 0));
     }
 
     private static BucketResult result(long[] r) {

@@ -1,5 +1,7 @@
 package io.gatehouse.cluster.limits;
 
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.HazelcastInstanceAware;
 import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
@@ -7,13 +9,19 @@ import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Acquires, releases or purges concurrency-slot leases of one key, on the member that owns it. State
  * is a map of lease id to expiry time; expired leases are dropped whenever the key is touched. The
- * result is {@code long[]{granted, limit, remaining, 0, retryAfterMillis}}.
+ * result is {@code long[]{granted, limit, remaining, 0, retryAfterMillis}}. With {@code
+ * expectedMembers} set, the limit is scaled to the owner's share of the cluster on the owner when the
+ * processor runs, as {@link TakeTokens} does.
  */
-final class SlotLeases implements EntryProcessor<String, HashMap<String, Long>, long[]>, IdentifiedDataSerializable {
+final class SlotLeases
+        implements EntryProcessor<String, HashMap<String, Long>, long[]>,
+                IdentifiedDataSerializable,
+                HazelcastInstanceAware {
     static final int ACQUIRE = 0;
     static final int RELEASE = 1;
     static final int PURGE_PREFIX = 2;
@@ -25,18 +33,34 @@ final class SlotLeases implements EntryProcessor<String, HashMap<String, Long>, 
     private int operation;
     private String lease = "";
     private long limit;
+    /** The size of the whole cluster, to scale {@code limit} by; 0 once scaled (or never to be). */
+    private int expectedMembers;
+
+    private transient @Nullable HazelcastInstance member;
 
     /** For deserialisation. */
     SlotLeases() {}
 
-    SlotLeases(int operation, String lease, long limit) {
+    SlotLeases(int operation, String lease, long limit, int expectedMembers) {
         this.operation = operation;
         this.lease = lease;
         this.limit = limit;
+        this.expectedMembers = expectedMembers;
+    }
+
+    @Override
+    public void setHazelcastInstance(HazelcastInstance member) {
+        this.member = member;
     }
 
     @Override
     public long[] process(Map.Entry<String, HashMap<String, Long>> entry) {
+        HazelcastInstance owner = member;
+        if (expectedMembers > 0 && owner != null) {
+            limit = HazelcastRateLimits.share(
+                    limit, owner.getCluster().getMembers().size(), expectedMembers);
+            expectedMembers = 0;
+        }
         long now = System.currentTimeMillis();
         HashMap<String, Long> leases = entry.getValue() == null ? new HashMap<>() : entry.getValue();
         leases.values().removeIf(expiry -> expiry <= now);
@@ -72,6 +96,7 @@ final class SlotLeases implements EntryProcessor<String, HashMap<String, Long>, 
         out.writeInt(operation);
         out.writeString(lease);
         out.writeLong(limit);
+        out.writeInt(expectedMembers);
     }
 
     @Override
@@ -79,5 +104,6 @@ final class SlotLeases implements EntryProcessor<String, HashMap<String, Long>, 
         operation = in.readInt();
         lease = in.readString();
         limit = in.readLong();
+        expectedMembers = in.readInt();
     }
 }

@@ -1,11 +1,14 @@
 package io.gatehouse.cluster.limits;
 
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.HazelcastInstanceAware;
 import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 import java.io.IOException;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Takes tokens from (or, with a negative amount, puts tokens back into) one token bucket, on the
@@ -13,25 +16,50 @@ import java.util.Map;
  * tokens and refills {@code capacity} per minute, continuously. State is {@code long[]{millitokens,
  * updatedAtMillis}}; the result is {@code long[]{granted, limit, remaining, resetMillis,
  * retryAfterMillis}}. Runs on backups too, so a bucket survives the loss of its owner.
+ *
+ * <p>With {@code expectedMembers} set, the capacity is first scaled to the owner's share of the
+ * cluster ({@link HazelcastRateLimits#share}), once, on the owner, when the take runs; the copy that
+ * Hazelcast then sends to the backup carries the scaled capacity.
  */
-final class TakeTokens implements EntryProcessor<String, long[], long[]>, IdentifiedDataSerializable {
+final class TakeTokens
+        implements EntryProcessor<String, long[], long[]>, IdentifiedDataSerializable, HazelcastInstanceAware {
     static final long WINDOW_MILLIS = 60_000;
 
     private long capacity;
     private long amount;
     private boolean force;
+    /** The size of the whole cluster, to scale {@code capacity} by; 0 once scaled (or never to be). */
+    private int expectedMembers;
+
+    private transient @Nullable HazelcastInstance member;
 
     /** For deserialisation. */
     TakeTokens() {}
 
     TakeTokens(long capacity, long amount, boolean force) {
+        this(capacity, amount, force, 0);
+    }
+
+    TakeTokens(long capacity, long amount, boolean force, int expectedMembers) {
         this.capacity = capacity;
         this.amount = amount;
         this.force = force;
+        this.expectedMembers = expectedMembers;
+    }
+
+    @Override
+    public void setHazelcastInstance(HazelcastInstance member) {
+        this.member = member;
     }
 
     @Override
     public long[] process(Map.Entry<String, long[]> entry) {
+        HazelcastInstance owner = member;
+        if (expectedMembers > 0 && owner != null) {
+            capacity = HazelcastRateLimits.share(
+                    capacity, owner.getCluster().getMembers().size(), expectedMembers);
+            expectedMembers = 0;
+        }
         return apply(entry, System.currentTimeMillis());
     }
 
@@ -81,6 +109,7 @@ final class TakeTokens implements EntryProcessor<String, long[], long[]>, Identi
         out.writeLong(capacity);
         out.writeLong(amount);
         out.writeBoolean(force);
+        out.writeInt(expectedMembers);
     }
 
     @Override
@@ -88,5 +117,6 @@ final class TakeTokens implements EntryProcessor<String, long[], long[]>, Identi
         capacity = in.readLong();
         amount = in.readLong();
         force = in.readBoolean();
+        expectedMembers = in.readInt();
     }
 }

@@ -215,11 +215,11 @@ public final class AdmitHandler implements HttpHandler {
         ChatRequest chat = exchange.getAttachment(Attachments.CHAT_REQUEST);
         if (chat != null) {
             int output = chat.maxTokens() != null ? chat.maxTokens() : defaultMaxOutputTokens;
-            return (long) tokens.countPrompt(chat) + output;
+            return (long) tokens.estimatePrompt(chat) + output;
         }
         EmbeddingRequest embedding = exchange.getAttachment(Attachments.EMBEDDING_REQUEST);
         if (embedding != null) {
-            return embedding.inputs().stream().mapToLong(tokens::count).sum();
+            return embedding.inputs().stream().mapToLong(tokens::estimate).sum();
         }
         return 0;
     }

@@ -13,11 +13,8 @@ import io.gatehouse.providers.EmbeddingRequest;
 import io.gatehouse.providers.tokens.TokenCounter;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
-import io.undertow.util.HeaderValues;
 import io.undertow.util.HttpString;
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
@@ -28,7 +25,6 @@ import java.util.function.Supplier;
  */
 public final class DecideHandler implements HttpHandler {
     static final HttpString POLICY = HttpString.tryFromString("x-gatehouse-policy");
-    private static final String METADATA_PREFIX = "x-gatehouse-meta-";
 
     private final Supplier<PolicyEngine> engine;
     private final TokenCounter tokens;
@@ -65,34 +61,22 @@ public final class DecideHandler implements HttpHandler {
                 exchange.getAttachment(Attachments.ENDPOINT),
                 request.stream(),
                 request.maxTokens(),
-                () -> tokens.countPrompt(request),
-                metadata(exchange),
+                () -> tokens.estimatePrompt(request),
+                RequestMetadata.of(exchange),
                 Instant.now());
     }
 
     private RequestFacts facts(HttpServerExchange exchange, EmbeddingRequest request) {
         IntSupplier promptTokens =
-                () -> request.inputs().stream().mapToInt(tokens::count).sum();
+                () -> request.inputs().stream().mapToInt(tokens::estimate).sum();
         return new RequestFacts(
                 request.model(),
                 exchange.getAttachment(Attachments.ENDPOINT),
                 false,
                 null,
                 promptTokens,
-                metadata(exchange),
+                RequestMetadata.of(exchange),
                 Instant.now());
-    }
-
-    /** The {@code x-gatehouse-meta-*} request headers, by the rest of their name. */
-    private static Map<String, String> metadata(HttpServerExchange exchange) {
-        Map<String, String> metadata = new HashMap<>();
-        for (HeaderValues values : exchange.getRequestHeaders()) {
-            String name = values.getHeaderName().toString().toLowerCase(java.util.Locale.ROOT);
-            if (name.startsWith(METADATA_PREFIX) && name.length() > METADATA_PREFIX.length()) {
-                metadata.put(name.substring(METADATA_PREFIX.length()), values.getFirst());
-            }
-        }
-        return metadata;
     }
 
     /** The request with its output limited to {@code cap} tokens, in the field the client used. */

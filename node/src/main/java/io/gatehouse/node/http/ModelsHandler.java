@@ -44,7 +44,8 @@ public final class ModelsHandler implements HttpHandler {
         for (Route route : models.routes()) {
             names.add(route.model());
         }
-        List<String> visible = engine.get().visibleModels(principal, names, Instant.now());
+        List<String> visible =
+                engine.get().visibleModels(principal, names, RequestMetadata.of(exchange), Instant.now());
         if (id != null) {
             Route route = models.route(id);
             if (route == null || !visible.contains(id)) {

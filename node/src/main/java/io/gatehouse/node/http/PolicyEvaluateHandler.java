@@ -75,6 +75,21 @@ public final class PolicyEvaluateHandler implements HttpHandler {
             return;
         }
         int promptTokens = request.path("prompt_tokens").asInt(0);
+        JsonNode metadata = request.path("metadata");
+        if (!metadata.isMissingNode() && !metadata.isNull()) {
+            boolean strings = metadata.isObject();
+            for (JsonNode value : metadata) {
+                strings &= value.isTextual();
+            }
+            if (!strings) {
+                Responses.error(
+                        exchange,
+                        ApiError.badRequest(
+                                "request.metadata: expected an object of string values, like the x-gatehouse-meta-* headers.",
+                                "request.metadata"));
+                return;
+            }
+        }
         RequestFacts facts = new RequestFacts(
                 model,
                 request.path("endpoint").asText("chat"),

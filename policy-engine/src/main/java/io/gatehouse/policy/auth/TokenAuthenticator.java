@@ -19,8 +19,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,7 +44,14 @@ public final class TokenAuthenticator implements Authenticator, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(TokenAuthenticator.class);
 
+    /** How long a verified token is trusted without verifying it again. */
+    static final long VERIFIED_TTL_MILLIS = 60_000;
+
+    private static final int MAX_VERIFIED = 10_000;
+
     private final Map<String, IssuerVerifier> issuers;
+    private final ConcurrentHashMap<String, VerifiedToken> verified = new ConcurrentHashMap<>();
+    private final AtomicLong signatureChecks = new AtomicLong();
     private final Map<String, ApiKey> keysByHash;
     private final Clock clock;
     private final ScheduledExecutorService refresher;
@@ -113,6 +122,14 @@ public final class TokenAuthenticator implements Authenticator, AutoCloseable {
     }
 
     private CompletableFuture<Principal> jwt(String token) {
+        // A token seen and verified moments ago is not verified again: an RSA check costs tens of
+        // microseconds, a hash lookup a few. Entries are keyed by the token's hash, never the token.
+        String id = sha256(token);
+        long now = clock.millis();
+        VerifiedToken seen = verified.get(id);
+        if (seen != null && now < seen.validUntilMillis()) {
+            return CompletableFuture.completedFuture(seen.principal());
+        }
         SignedJWT jwt;
         String issuer;
         try {
@@ -126,14 +143,31 @@ public final class TokenAuthenticator implements Authenticator, AutoCloseable {
         if (verifier == null) {
             return refused("untrusted issuer");
         }
-        if (verifier.hasUnknownKeyId(jwt)) {
+        CompletableFuture<Principal> principal;
+        if (verifier.hasUnknownKeyId(jwt) || verifier.keys().current().getKeys().isEmpty()) {
             SignedJWT parsed = jwt;
-            return verifier.keys().refreshForUnknownKey().thenCompose(keys -> verify(verifier, parsed));
+            principal = verifier.keys().refreshForUnknownKey().thenCompose(keys -> verify(verifier, parsed));
+        } else {
+            principal = verify(verifier, jwt);
         }
-        return verify(verifier, jwt);
+        return principal.thenApply(p -> remember(id, p, now));
     }
 
-    private static CompletableFuture<Principal> verify(IssuerVerifier verifier, SignedJWT jwt) {
+    /** Keeps a verified token for at most {@link #VERIFIED_TTL_MILLIS}, and never past its expiry. */
+    private Principal remember(String id, Principal principal, long now) {
+        long validUntil = now + VERIFIED_TTL_MILLIS;
+        if (principal.claims().get("exp") instanceof Long exp) {
+            validUntil = Math.min(validUntil, exp * 1000);
+        }
+        if (verified.size() >= MAX_VERIFIED) {
+            verified.clear(); // crude but bounded; a burst of new tokens just verifies again
+        }
+        verified.put(id, new VerifiedToken(principal, validUntil));
+        return principal;
+    }
+
+    private CompletableFuture<Principal> verify(IssuerVerifier verifier, SignedJWT jwt) {
+        signatureChecks.incrementAndGet();
         try {
             return CompletableFuture.completedFuture(verifier.verify(jwt));
         } catch (BadJOSEException | JOSEException e) {
@@ -165,6 +199,13 @@ public final class TokenAuthenticator implements Authenticator, AutoCloseable {
         log.debug("refused credentials: {}", reason);
         return CompletableFuture.failedFuture(new AuthenticationException(REFUSED));
     }
+
+    /** How many tokens had their signature checked (for tests of the verified-token cache). */
+    long signatureChecks() {
+        return signatureChecks.get();
+    }
+
+    private record VerifiedToken(Principal principal, long validUntilMillis) {}
 
     @Override
     public void close() {

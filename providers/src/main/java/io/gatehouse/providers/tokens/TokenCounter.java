@@ -6,6 +6,7 @@ import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingType;
 import com.knuddels.jtokkit.api.IntArrayList;
 import io.gatehouse.providers.ChatRequest;
+import java.util.function.ToIntFunction;
 
 /**
  * Counts tokens with a real BPE tokenizer ({@code o200k_base}, the encoding of current OpenAI
@@ -19,6 +20,7 @@ public final class TokenCounter {
     private static final int TOKENS_PER_REPLY = 3;
     private static final int TOKENS_PER_IMAGE = 85;
     private static final int SLICE_CHARS = 4096;
+    private static final int ESTIMATE_SAMPLE_CHARS = 8192;
 
     private final Encoding encoding;
 
@@ -75,39 +77,62 @@ public final class TokenCounter {
 
     /** The prompt tokens of a chat request, as OpenAI would bill them. */
     public int countPrompt(ChatRequest request) {
+        return countPrompt(request, this::count);
+    }
+
+    /**
+     * The prompt tokens of a chat request, estimated in bounded time: texts up to {@value
+     * #ESTIMATE_SAMPLE_CHARS} characters are counted exactly, longer ones from a sample of that size.
+     * For checks on a request thread (limits, policies), which settle with the provider's real usage.
+     */
+    public int estimatePrompt(ChatRequest request) {
+        return countPrompt(request, this::estimate);
+    }
+
+    /** Tokens in {@code text}, estimated from a sample when it is long (see {@link #estimatePrompt}). */
+    public int estimate(String text) {
+        if (text.length() <= ESTIMATE_SAMPLE_CHARS) {
+            return count(text);
+        }
+        long sample = count(text.substring(0, ESTIMATE_SAMPLE_CHARS));
+        return (int) Math.min(
+                Integer.MAX_VALUE, (sample * text.length() + ESTIMATE_SAMPLE_CHARS - 1) / ESTIMATE_SAMPLE_CHARS);
+    }
+
+    private int countPrompt(ChatRequest request, ToIntFunction<String> count) {
         int total = TOKENS_PER_REPLY;
         for (JsonNode message : request.body().get("messages")) {
             total += TOKENS_PER_MESSAGE;
-            total += count(message.path("role").asText(""));
+            total += count.applyAsInt(message.path("role").asText(""));
             JsonNode name = message.get("name");
             if (name != null && name.isTextual()) {
-                total += count(name.asText()) + 1;
+                total += count.applyAsInt(name.asText()) + 1;
             }
-            total += countContent(message.get("content"));
+            total += countContent(message.get("content"), count);
             JsonNode toolCalls = message.get("tool_calls");
             if (toolCalls != null && toolCalls.isArray()) {
-                total += count(toolCalls.toString());
+                total += count.applyAsInt(toolCalls.toString());
             }
         }
         JsonNode tools = request.body().get("tools");
         if (tools != null && tools.isArray()) {
-            total += count(tools.toString());
+            total += count.applyAsInt(tools.toString());
         }
         return total;
     }
 
-    private int countContent(JsonNode content) {
+    private static int countContent(JsonNode content, ToIntFunction<String> count) {
         if (content == null || content.isNull()) {
             return 0;
         }
         if (content.isTextual()) {
-            return count(content.asText());
+            return count.applyAsInt(content.asText());
         }
         int total = 0;
         for (JsonNode part : content) {
             String type = part.path("type").asText("");
             if (type.equals("text")) {
-                total += count(part.path("text").asText(""));
+                total += count.applyAsInt(part.path("text").asText(""));
             } else if (type.equals("image_url") || type.equals("image")) {
                 total += TOKENS_PER_IMAGE;
             }

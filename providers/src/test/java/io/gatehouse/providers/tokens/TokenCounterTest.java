@@ -101,4 +101,15 @@ class TokenCounterTest {
 
         assertThat(counter.count(text)).isBetween(exact - exact / 100, exact + exact / 100);
     }
+
+    @Test
+    void aLongTextIsEstimatedFromASampleAndAShortOneCountedExactly() {
+        TokenCounter counter = TokenCounter.o200k();
+        String shortText = "The gateway counts every prompt.";
+        String longText = "The gateway estimates long prompts from a sample. ".repeat(5_000);
+
+        assertThat(counter.estimate(shortText)).isEqualTo(counter.count(shortText));
+        int exact = counter.count(longText);
+        assertThat(counter.estimate(longText)).isBetween(exact - exact / 50, exact + exact / 50);
+    }
 }

@@ -1,0 +1,136 @@
+package io.gatehouse.bench.limits;
+
+import io.gatehouse.cluster.ClusterMember;
+import io.gatehouse.cluster.ClusterSettings;
+import io.gatehouse.cluster.limits.BucketResult;
+import io.gatehouse.cluster.limits.RateLimits;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The cost of one cluster-wide rate-limit check ({@link RateLimits#take}, waited for), by where the
+ * bucket's owner is:
+ *
+ * <ul>
+ *   <li>{@code local}: a cluster of one member, so the check and the bucket are in the same JVM and
+ *       there is no backup;
+ *   <li>{@code local-of-two}: two members, the key owned by the member asking, so the check runs
+ *       locally but waits for the synchronous backup on the other member;
+ *   <li>{@code remote}: two members, the key owned by the other member, so the check is one round
+ *       trip to it (whose backup is on the member asking).
+ * </ul>
+ *
+ * Both members of a two-member cluster run in this JVM and talk over TCP on loopback. The buckets are
+ * large enough never to refuse, so every operation is a granted take of one token from one of 64
+ * keys. One thread; the figure is a latency, not a throughput.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@State(Scope.Benchmark)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xms512m", "-Xmx512m"})
+public class LimitCheckBench {
+    private static final long CAPACITY = 1_000_000_000L;
+    private static final int KEYS = 64;
+
+    @Param({"local", "local-of-two", "remote"})
+    public String owner;
+
+    private final List<ClusterMember> members = new ArrayList<>();
+    private final String[] keys = new String[KEYS];
+    private RateLimits limits;
+    private ClusterMember asking;
+    private int next;
+
+    @Setup(Level.Trial)
+    public void formCluster() throws Exception {
+        boolean alone = owner.equals("local");
+        int port = freePortPair();
+        List<String> addresses = alone ? List.of() : List.of("127.0.0.1:" + port, "127.0.0.1:" + (port + 1));
+        String name = "bench-" + port;
+        int size = alone ? 1 : 2;
+        for (int i = 0; i < size; i++) {
+            members.add(ClusterMember.start(
+                    new ClusterSettings(name, "bench-" + i, "127.0.0.1", port + i, addresses, false, size), "bench"));
+        }
+        asking = members.get(0);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (asking.members().size() < size) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("cluster did not form: " + asking.members());
+            }
+            Thread.sleep(50);
+        }
+        limits = asking.rateLimits();
+        // Touch many keys so the partitions are assigned, then let migrations to the second member end.
+        for (int i = 0; i < 1_000; i++) {
+            limits.take("bench:" + i, CAPACITY, 1).get(10, TimeUnit.SECONDS);
+        }
+        Thread.sleep(alone ? 0 : 3_000);
+        boolean wantLocal = !owner.equals("remote");
+        int found = 0;
+        for (int i = 0; i < 100_000 && found < KEYS; i++) {
+            String key = "bench:" + i;
+            if (asking.ownsKey(key) == wantLocal) {
+                keys[found++] = key;
+            }
+        }
+        if (found < KEYS) {
+            throw new IllegalStateException("found only " + found + " keys for " + owner);
+        }
+    }
+
+    @Benchmark
+    public BucketResult take() throws Exception {
+        String key = keys[next++ & (KEYS - 1)];
+        return limits.take(key, CAPACITY, 1).get(10, TimeUnit.SECONDS);
+    }
+
+    @TearDown(Level.Trial)
+    public void leave() {
+        boolean wantLocal = !owner.equals("remote");
+        for (String key : keys) {
+            if (asking.ownsKey(key) != wantLocal) {
+                System.err.println("warning: " + key + " changed owner during the run; the figure mixes cases");
+                break;
+            }
+        }
+        members.reversed().forEach(ClusterMember::close);
+    }
+
+    /** Two adjacent free ports, above the range the tests use. */
+    private static int freePortPair() throws IOException {
+        InetAddress loopback = InetAddress.getLoopbackAddress();
+        for (int attempt = 0; attempt < 50; attempt++) {
+            int port = 30_000 + ThreadLocalRandom.current().nextInt(10_000);
+            try (ServerSocket a = new ServerSocket(port, 1, loopback);
+                    ServerSocket b = new ServerSocket(port + 1, 1, loopback)) {
+                return port;
+            } catch (IOException taken) {
+                // try another pair
+            }
+        }
+        throw new IOException("no two adjacent free ports");
+    }
+}
