@@ -12,10 +12,13 @@ import io.gatehouse.policy.auth.TokenAuthenticator;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -29,10 +32,16 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The identity and policy steps of the request path: verifying a JWT whose signing key is already
- * cached (RS256 and ES256) through {@link TokenAuthenticator}, a gateway API key, deciding with the
- * five {@link BenchPolicies} (the caller is decided by the fifth), and verify plus decide together.
- * The request facts are built per call, as the node's decide step does.
+ * The identity and policy steps of the request path, through {@link TokenAuthenticator} with the
+ * issuer's signing keys already fetched: verifying a JWT's signature and claims (RS256 and ES256),
+ * answering a token verified moments ago from the authenticator's verified-token cache, a gateway
+ * API key, deciding with the five {@link BenchPolicies} (the caller is decided by the fifth), and
+ * verify plus decide together. The request facts are built per call, as the node's decide step does.
+ *
+ * <p>The {@code verifyRs256}/{@code verifyEs256} benchmarks use an authenticator whose clock moves a
+ * minute per reading, so no verified token is ever reused and every call checks the signature: the
+ * cost of a token's first use (or first use after the cache's time-to-live). {@code verifyCached}
+ * uses a normal clock and one token: the cost for a client that reuses its access token.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -45,6 +54,7 @@ public class PolicyBench {
 
     private BenchIssuer issuer;
     private TokenAuthenticator authenticator;
+    private TokenAuthenticator caching;
     private PolicyEngine engine;
     private String rs256;
     private String es256;
@@ -73,12 +83,14 @@ public class PolicyBench {
                 Set.of(),
                 null,
                 false);
-        authenticator = TokenAuthenticator.start(List.of(settings), List.of(key), Clock.systemUTC());
+        authenticator = TokenAuthenticator.start(List.of(settings), List.of(key), new MinutePerReadClock());
+        caching = TokenAuthenticator.start(List.of(settings), List.of(key), Clock.systemUTC());
         rs256 = issuer.rs256("alice", BenchPolicies.GROUPS, Duration.ofHours(2));
         es256 = issuer.es256("alice", BenchPolicies.GROUPS, Duration.ofHours(2));
-        // The first verification waits for the background fetch of the JWKS; later ones use the cache.
+        // The first verification waits for the background fetch of the JWKS; later ones use those keys.
         principal = authenticator.authenticate(rs256).get(30, TimeUnit.SECONDS);
         authenticator.authenticate(es256).get(30, TimeUnit.SECONDS);
+        caching.authenticate(rs256).get(30, TimeUnit.SECONDS);
         engine = PolicyEngine.compile(BenchPolicies.specs());
         Decision decision = engine.decide(principal, facts());
         if (!decision.allowed() || !decision.policy().equals(BenchPolicies.DECIDING_POLICY)) {
@@ -89,6 +101,7 @@ public class PolicyBench {
     @TearDown
     public void tearDown() {
         authenticator.close();
+        caching.close();
         issuer.close();
     }
 
@@ -107,6 +120,11 @@ public class PolicyBench {
     }
 
     @Benchmark
+    public Principal verifyCached() {
+        return caching.authenticate(rs256).join();
+    }
+
+    @Benchmark
     public Principal verifyApiKey() {
         return authenticator.authenticate(API_KEY).join();
     }
@@ -122,7 +140,35 @@ public class PolicyBench {
     }
 
     @Benchmark
-    public Decision verifyEs256AndDecide() {
-        return engine.decide(authenticator.authenticate(es256).join(), facts());
+    public Decision verifyCachedAndDecide() {
+        return engine.decide(caching.authenticate(rs256).join(), facts());
+    }
+
+    /**
+     * UTC time that moves forward a minute each time it is read, so entries of the verified-token
+     * cache have always expired when looked up. Thread-safe.
+     */
+    private static final class MinutePerReadClock extends Clock {
+        private final AtomicLong millis = new AtomicLong(System.currentTimeMillis());
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            throw new UnsupportedOperationException("withZone");
+        }
+
+        @Override
+        public long millis() {
+            return millis.addAndGet(60_000);
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.ofEpochMilli(millis());
+        }
     }
 }
