@@ -8,8 +8,11 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.ToLongFunction;
 
-/** The markdown report of one {@link AddedLatency} run. */
+/** The markdown report of one {@link AddedLatency} run. Not thread-safe; one per run. */
 final class Report {
     private static final double[] QUANTILES = {0.50, 0.90, 0.99, 0.999};
     private static final String[] QUANTILE_NAMES = {"p50", "p90", "p99", "p99.9"};
@@ -144,7 +147,7 @@ final class Report {
                 String.join(
                         " | ", gateways.stream().map(AddedLatency.Target::label).toList()));
         line("|---|%s", "---:|".repeat(gateways.size()));
-        java.util.Set<String> groups = new java.util.TreeSet<>();
+        Set<String> groups = new TreeSet<>();
         gateways.forEach(g -> groups.addAll(totals.get(g.key()).threadTicks.keySet()));
         for (String group : groups) {
             StringBuilder row = new StringBuilder("| `" + group + "` |");
@@ -207,7 +210,7 @@ final class Report {
             String name,
             AddedLatency.StreamTotals base,
             List<AddedLatency.Target> gateways,
-            java.util.function.ToLongFunction<AddedLatency.StreamTotals> metric,
+            ToLongFunction<AddedLatency.StreamTotals> metric,
             double unit) {
         long b = metric.applyAsLong(base);
         String format = unit >= 1e6 ? "%.2f" : "%.0f";

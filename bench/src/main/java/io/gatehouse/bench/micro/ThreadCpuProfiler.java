@@ -17,7 +17,8 @@ import org.openjdk.jmh.results.ScalarResult;
  * A JMH profiler ({@code -prof io.gatehouse.bench.micro.ThreadCpuProfiler}) that reports the CPU
  * time the benchmark threads used per operation, as the secondary result {@code :cpu}. On a shared
  * machine a benchmark thread waits for a core part of the time, which the primary (wall-clock)
- * score counts and this one does not; the two together tell cost from contention.
+ * score counts and this one does not; the two together tell cost from contention. JMH calls it from
+ * one thread at a time.
  */
 public final class ThreadCpuProfiler implements InternalProfiler {
     private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
