@@ -42,6 +42,8 @@ public final class ConfigLoader {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}");
     private static final Set<String> TOP_LEVEL = Set.of(
             "node", "cluster", "database", "providers", "models", "auth", "policies", "limits", "cache", "telemetry");
+    /** The cluster-wide sections: what the database stores and the admin API changes. */
+    public static final Set<String> SHARED_KEYS = Set.of("providers", "models", "auth", "policies", "limits");
     /** Top-level keys of the documented shape whose features this version does not serve yet. */
     private static final Set<String> NOT_YET_SUPPORTED = Set.of("database", "cache", "telemetry");
 
@@ -159,6 +161,29 @@ public final class ConfigLoader {
         }
         ConfigNode nodeSection = root.object("node");
         NodeConfig node = readNode(nodeSection);
+        ClusterConfig cluster = readCluster(root.optionalObject("cluster"), node);
+        return readShared(root, node, cluster);
+    }
+
+    /**
+     * Validates {@code shared} (the cluster-wide sections: providers, models, auth, policies and
+     * limits, as stored in the database) and returns {@code local} running it. No {@code ${ENV}}
+     * expansion: stored values are literal.
+     *
+     * @throws ConfigException naming the key and the expected value
+     */
+    public GatewayConfig withShared(GatewayConfig local, JsonNode shared) {
+        requireNonNull(local, "local");
+        requireNonNull(shared, "shared");
+        if (!shared.isObject()) {
+            throw new ConfigException("the document must be a mapping of top-level keys");
+        }
+        ConfigNode root = new ConfigNode(shared, "");
+        root.allowOnly(SHARED_KEYS);
+        return readShared(root, local.node(), local.cluster());
+    }
+
+    private GatewayConfig readShared(ConfigNode root, NodeConfig node, ClusterConfig cluster) {
         List<ProviderConfig> providers = readProviders(root.objects("providers"));
         List<ModelConfig> models = readModels(root.objects("models"), providers);
         Set<String> modelNames = new HashSet<>();
@@ -166,13 +191,19 @@ public final class ConfigLoader {
         ConfigNode authSection = root.optionalObject("auth");
         AuthConfig auth = authSection == null ? null : AuthAndPolicyReader.readAuth(authSection, modelNames);
         if (auth == null || auth.isEmpty()) {
-            requireLoopbackWithoutAuth(node.bindAddress(), nodeSection.path() + ".bind_address");
+            requireLoopbackWithoutAuth(node.bindAddress(), "node.bind_address");
         }
         List<PolicyConfig> policies =
                 root.has("policies") ? AuthAndPolicyReader.readPolicies(root.objects("policies"), modelNames) : null;
-        ClusterConfig cluster = readCluster(root.optionalObject("cluster"), node);
         LimitsConfig limits = readLimits(root.optionalObject("limits"));
-        return new GatewayConfig(node, providers, models, auth, policies, cluster, limits);
+        ObjectNode shared = JSON.createObjectNode();
+        for (String key : SHARED_KEYS) {
+            JsonNode value = root.raw(key);
+            if (value != null && !value.isNull()) {
+                shared.set(key, value.deepCopy());
+            }
+        }
+        return new GatewayConfig(node, providers, models, auth, policies, cluster, limits, shared);
     }
 
     private ClusterConfig readCluster(ConfigNode cluster, NodeConfig node) {

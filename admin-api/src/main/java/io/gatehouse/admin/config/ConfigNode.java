@@ -46,6 +46,12 @@ final class ConfigNode {
         return this;
     }
 
+    /** The value under {@code key} as written, or null. */
+    @Nullable
+    JsonNode raw(String key) {
+        return node.get(key);
+    }
+
     /** Whether the key is written at all, even with no value ({@code cluster:}). */
     boolean present(String key) {
         return node.has(key);

@@ -1,8 +1,11 @@
 package io.gatehouse.admin.config;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +22,8 @@ public final class EmbeddedDefault {
     /** Each real provider's key variable and the document added when it is set, in order. */
     private static final Map<String, String> REAL_PROVIDERS = new LinkedHashMap<>();
 
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
     static {
         REAL_PROVIDERS.put("OPENAI_API_KEY", "default-openai.yaml");
         REAL_PROVIDERS.put("ANTHROPIC_API_KEY", "default-anthropic.yaml");
@@ -29,21 +34,30 @@ public final class EmbeddedDefault {
 
     /** The default configuration under {@code env}. */
     public static GatewayConfig load(Function<String, @Nullable String> env) {
-        ConfigLoader loader = new ConfigLoader(env);
-        GatewayConfig base = loader.parse(resource("default-config.yaml"), "embedded default");
-        List<ProviderConfig> providers = new ArrayList<>(base.providers());
-        List<ModelConfig> models = new ArrayList<>(base.models());
+        ObjectNode document = yaml(resource("default-config.yaml"));
         for (Map.Entry<String, String> real : REAL_PROVIDERS.entrySet()) {
             String key = env.apply(real.getKey());
             if (key == null || key.isBlank()) {
                 continue;
             }
-            GatewayConfig added = loader.parse(resource(real.getValue()), "embedded default");
-            providers.addAll(added.providers());
-            models.addAll(added.models());
+            ObjectNode added = yaml(resource(real.getValue()));
+            for (String section : List.of("providers", "models")) {
+                ((ArrayNode) document.withArray(section)).addAll((ArrayNode) added.withArray(section));
+            }
         }
-        return new GatewayConfig(
-                base.node(), providers, models, base.auth(), base.policies(), base.cluster(), base.limits());
+        try {
+            return new ConfigLoader(env).parse(YAML.writeValueAsBytes(document), "embedded default");
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write the embedded default", e);
+        }
+    }
+
+    private static ObjectNode yaml(byte[] document) {
+        try {
+            return (ObjectNode) YAML.readTree(document);
+        } catch (IOException e) {
+            throw new IllegalStateException("the embedded default is not valid YAML", e);
+        }
     }
 
     private static byte[] resource(String name) {

@@ -2,16 +2,16 @@ package io.gatehouse.admin.config;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A complete, validated gateway configuration. {@code auth} null means no credentials are required
- * (loopback only); {@code policies} null means every request is allowed, while an empty list
- * refuses every request.
- *
- * <p>A complete, validated gateway configuration: what one config file (or the embedded default)
- * declares. Immutable; a change is a new instance swapped whole.
+ * A complete, validated gateway configuration: what one config file (or the embedded default, or
+ * the database) declares. {@code auth} null means no credentials are required (loopback only);
+ * {@code policies} null means every request is allowed, while an empty list refuses every request.
+ * {@code shared} holds the cluster-wide sections (providers, models, auth, policies, limits) as
+ * written, which seed an empty database. Immutable; a change is a new instance swapped whole.
  */
 public record GatewayConfig(
         NodeConfig node,
@@ -20,7 +20,8 @@ public record GatewayConfig(
         @Nullable AuthConfig auth,
         @Nullable List<PolicyConfig> policies,
         ClusterConfig cluster,
-        LimitsConfig limits) {
+        LimitsConfig limits,
+        ObjectNode shared) {
 
     public GatewayConfig {
         requireNonNull(node, "node");
@@ -29,5 +30,19 @@ public record GatewayConfig(
         policies = policies == null ? null : List.copyOf(policies);
         requireNonNull(cluster, "cluster");
         requireNonNull(limits, "limits");
+        shared = shared.deepCopy();
+    }
+
+    /** The cluster-wide sections as written (a copy; {@code ${ENV}} references expanded). */
+    @Override
+    public ObjectNode shared() {
+        return shared.deepCopy();
+    }
+
+    /** Leaves out {@link #shared()}, which holds credentials in clear. */
+    @Override
+    public String toString() {
+        return "GatewayConfig[node=" + node + ", providers=" + providers + ", models=" + models + ", auth=" + auth
+                + ", policies=" + policies + ", cluster=" + cluster + ", limits=" + limits + "]";
     }
 }
