@@ -12,6 +12,8 @@ import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.internal.util.ConcurrencyUtil;
+import io.gatehouse.cluster.config.ConfigBus;
+import io.gatehouse.cluster.config.HazelcastConfigBus;
 import io.gatehouse.cluster.limits.HazelcastRateLimits;
 import io.gatehouse.cluster.limits.LimitSerializers;
 import io.gatehouse.cluster.limits.RateLimits;
@@ -62,10 +64,12 @@ public final class ClusterMember implements AutoCloseable {
 
     private final HazelcastInstance hazelcast;
     private final HazelcastRateLimits limits;
+    private final HazelcastConfigBus configBus;
 
     private ClusterMember(HazelcastInstance hazelcast, ClusterSettings settings) {
         this.hazelcast = hazelcast;
         this.limits = new HazelcastRateLimits(hazelcast, settings.expectedMembers());
+        this.configBus = new HazelcastConfigBus(hazelcast, settings.memberName());
     }
 
     /** Starts a member and joins (or forms) the cluster. */
@@ -140,12 +144,18 @@ public final class ClusterMember implements AutoCloseable {
                 .setStatisticsEnabled(false));
         config.addMapConfig(
                 new MapConfig(HazelcastRateLimits.SLOTS).setBackupCount(1).setStatisticsEnabled(false));
+        HazelcastConfigBus.configure(config);
         return config;
     }
 
     /** The cluster-wide limits. */
     public RateLimits rateLimits() {
         return limits;
+    }
+
+    /** The cluster-wide channel for configuration versions; closed with this member. */
+    public ConfigBus configBus() {
+        return configBus;
     }
 
     /** A prefix unique to this member, for lease ids that must be released if it leaves. */
@@ -188,9 +198,13 @@ public final class ClusterMember implements AutoCloseable {
         return member.getAddress().getHost() + ":" + member.getAddress().getPort();
     }
 
-    /** Leaves the cluster gracefully, handing this member's partitions to the others. */
+    /**
+     * Leaves the cluster gracefully, handing this member's partitions to the others. Pending {@link
+     * ConfigBus#awaitConverged} futures complete with false.
+     */
     @Override
     public void close() {
+        configBus.close();
         hazelcast.shutdown();
     }
 
