@@ -12,6 +12,7 @@ import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.internal.util.ConcurrencyUtil;
+import io.gatehouse.cluster.config.AppliedVersion;
 import io.gatehouse.cluster.config.ConfigBus;
 import io.gatehouse.cluster.config.HazelcastConfigBus;
 import io.gatehouse.cluster.limits.HazelcastRateLimits;
@@ -20,6 +21,7 @@ import io.gatehouse.cluster.limits.RateLimits;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinWorkerThread;
@@ -179,17 +181,23 @@ public final class ClusterMember implements AutoCloseable {
         return hazelcast;
     }
 
-    /** The members as this node sees them, oldest first. */
+    /**
+     * The members as this node sees them, oldest first, with the config version each reports (read
+     * from this member's copy of the reports: no network hop).
+     */
     public List<MemberView> members() {
+        Map<String, AppliedVersion> configVersions = configBus.applied();
         List<MemberView> members = new ArrayList<>();
         for (Member member : hazelcast.getCluster().getMembers()) {
             String started = member.getAttribute(STARTED);
+            AppliedVersion configVersion = configVersions.get(member.getUuid().toString());
             members.add(new MemberView(
                     String.valueOf(member.getAttribute(NAME)),
                     address(member),
                     String.valueOf(member.getAttribute(VERSION)),
                     started == null ? Instant.EPOCH : Instant.parse(started),
-                    member.localMember()));
+                    member.localMember(),
+                    configVersion == null ? 0 : configVersion.version()));
         }
         return members;
     }

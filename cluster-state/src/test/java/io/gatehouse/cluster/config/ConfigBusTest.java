@@ -135,6 +135,9 @@ class ConfigBusTest {
                         .extracting(AppliedVersion::nodeName, AppliedVersion::version)
                         .containsExactly(tuple("node-0", base), tuple("node-1", base + 1), tuple("node-2", base + 2));
                 applied.forEach((id, version) -> assertThat(version.memberId()).isEqualTo(id));
+                assertThat(member.members())
+                        .extracting(MemberView::name, MemberView::configVersion)
+                        .containsExactly(tuple("node-0", base), tuple("node-1", base + 1), tuple("node-2", base + 2));
             });
         }
         // A new report replaces the earlier one.
