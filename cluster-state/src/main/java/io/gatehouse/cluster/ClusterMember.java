@@ -12,12 +12,16 @@ import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.internal.util.ConcurrencyUtil;
+import io.gatehouse.cluster.config.AppliedVersion;
+import io.gatehouse.cluster.config.ConfigBus;
+import io.gatehouse.cluster.config.HazelcastConfigBus;
 import io.gatehouse.cluster.limits.HazelcastRateLimits;
 import io.gatehouse.cluster.limits.LimitSerializers;
 import io.gatehouse.cluster.limits.RateLimits;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinWorkerThread;
@@ -62,10 +66,12 @@ public final class ClusterMember implements AutoCloseable {
 
     private final HazelcastInstance hazelcast;
     private final HazelcastRateLimits limits;
+    private final HazelcastConfigBus configBus;
 
     private ClusterMember(HazelcastInstance hazelcast, ClusterSettings settings) {
         this.hazelcast = hazelcast;
         this.limits = new HazelcastRateLimits(hazelcast, settings.expectedMembers());
+        this.configBus = new HazelcastConfigBus(hazelcast, settings.memberName());
     }
 
     /** Starts a member and joins (or forms) the cluster. */
@@ -140,12 +146,18 @@ public final class ClusterMember implements AutoCloseable {
                 .setStatisticsEnabled(false));
         config.addMapConfig(
                 new MapConfig(HazelcastRateLimits.SLOTS).setBackupCount(1).setStatisticsEnabled(false));
+        HazelcastConfigBus.configure(config);
         return config;
     }
 
     /** The cluster-wide limits. */
     public RateLimits rateLimits() {
         return limits;
+    }
+
+    /** The cluster-wide channel for configuration versions; closed with this member. */
+    public ConfigBus configBus() {
+        return configBus;
     }
 
     /** A prefix unique to this member, for lease ids that must be released if it leaves. */
@@ -169,17 +181,23 @@ public final class ClusterMember implements AutoCloseable {
         return hazelcast;
     }
 
-    /** The members as this node sees them, oldest first. */
+    /**
+     * The members as this node sees them, oldest first, with the config version each reports (read
+     * from this member's copy of the reports: no network hop).
+     */
     public List<MemberView> members() {
+        Map<String, AppliedVersion> configVersions = configBus.applied();
         List<MemberView> members = new ArrayList<>();
         for (Member member : hazelcast.getCluster().getMembers()) {
             String started = member.getAttribute(STARTED);
+            AppliedVersion configVersion = configVersions.get(member.getUuid().toString());
             members.add(new MemberView(
                     String.valueOf(member.getAttribute(NAME)),
                     address(member),
                     String.valueOf(member.getAttribute(VERSION)),
                     started == null ? Instant.EPOCH : Instant.parse(started),
-                    member.localMember()));
+                    member.localMember(),
+                    configVersion == null ? 0 : configVersion.version()));
         }
         return members;
     }
@@ -188,9 +206,13 @@ public final class ClusterMember implements AutoCloseable {
         return member.getAddress().getHost() + ":" + member.getAddress().getPort();
     }
 
-    /** Leaves the cluster gracefully, handing this member's partitions to the others. */
+    /**
+     * Leaves the cluster gracefully, handing this member's partitions to the others. Pending {@link
+     * ConfigBus#awaitConverged} futures complete with false.
+     */
     @Override
     public void close() {
+        configBus.close();
         hazelcast.shutdown();
     }
 

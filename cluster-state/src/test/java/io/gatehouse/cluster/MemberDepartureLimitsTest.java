@@ -5,6 +5,7 @@ import static io.gatehouse.cluster.SplitBrainLimitsTest.millisSince;
 import static io.gatehouse.cluster.SplitBrainLimitsTest.refill;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.hazelcast.partition.PartitionService;
 import io.gatehouse.cluster.limits.BucketResult;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,6 +43,19 @@ class MemberDepartureLimitsTest {
                     "test"));
         }
         awaitSize(members, 3, Duration.ofSeconds(30));
+        // Partitions may have been assigned while the cluster was forming (the config bus's replicated
+        // map assigns them as the second member joins): wait until every member owns its share.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!members.stream().allMatch(MemberDepartureLimitsTest::ownsItsShare) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+    }
+
+    private static boolean ownsItsShare(ClusterMember member) {
+        PartitionService partitions = member.hazelcast().getPartitionService();
+        return partitions.isClusterSafe()
+                && partitions.getPartitions().stream()
+                        .anyMatch(p -> p.getOwner() != null && p.getOwner().localMember());
     }
 
     @AfterEach

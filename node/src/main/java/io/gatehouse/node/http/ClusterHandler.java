@@ -16,7 +16,8 @@ import java.util.function.Supplier;
 
 /**
  * {@code GET /admin/v1/cluster}: the members this node sees, oldest first, with each node's name,
- * member address, version, start time and uptime.
+ * member address, version, start time, uptime and the configuration version it reports it runs (0
+ * until it reports one).
  */
 public final class ClusterHandler implements HttpHandler {
     private final Supplier<List<MemberView>> members;
@@ -45,6 +46,7 @@ public final class ClusterHandler implements HttpHandler {
             item.put("started_at", member.startedAt().toString());
             item.put("uptime_seconds", Duration.between(member.startedAt(), now).toSeconds());
             item.put("local", member.local());
+            item.put("config_version", member.configVersion());
         }
         Responses.json(exchange, 200, Json.MAPPER.writeValueAsBytes(body));
     }
