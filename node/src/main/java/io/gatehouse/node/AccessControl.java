@@ -2,50 +2,22 @@ package io.gatehouse.node;
 
 import io.gatehouse.admin.config.AuthConfig;
 import io.gatehouse.admin.config.ConfigException;
-import io.gatehouse.admin.config.GatewayConfig;
 import io.gatehouse.admin.config.PolicyConfig;
-import io.gatehouse.policy.Authenticator;
 import io.gatehouse.policy.Decision;
 import io.gatehouse.policy.PolicyEngine;
 import io.gatehouse.policy.PolicyException;
 import io.gatehouse.policy.PolicySpec;
 import io.gatehouse.policy.auth.ApiKey;
 import io.gatehouse.policy.auth.IssuerSettings;
-import io.gatehouse.policy.auth.TokenAuthenticator;
-import java.time.Clock;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Who may call and what they may do, built from the {@code auth} and {@code policies} config keys:
- * the authenticator (open access when no credential is configured) and the compiled policies
- * (allow-all when the key is absent). Thread-safe; {@link #close()} stops key refreshes.
+ * Who may call and what they may do, from the {@code auth} and {@code policies} config keys: the
+ * compiled policies and the authenticator's settings. Stateless.
  */
-final class AccessControl implements AutoCloseable {
-    private final Authenticator authenticator;
-    private final PolicyEngine policies;
-    private final @Nullable AutoCloseable resources;
-
-    private AccessControl(Authenticator authenticator, PolicyEngine policies, @Nullable AutoCloseable resources) {
-        this.authenticator = authenticator;
-        this.policies = policies;
-        this.resources = resources;
-    }
-
-    /**
-     * Builds access control for {@code config}.
-     *
-     * @throws ConfigException if a policy does not compile, naming it and the CEL error
-     */
-    static AccessControl from(GatewayConfig config) {
-        PolicyEngine policies = policies(config.policies());
-        AuthConfig auth = config.auth();
-        if (auth == null || auth.isEmpty()) {
-            return new AccessControl(Authenticator.openAccess(), policies, null);
-        }
-        TokenAuthenticator authenticator = TokenAuthenticator.start(issuers(auth), apiKeys(auth), Clock.systemUTC());
-        return new AccessControl(authenticator, policies, authenticator);
-    }
+final class AccessControl {
+    private AccessControl() {}
 
     /** Compiles policies; null (no {@code policies} key) allows everything. */
     static PolicyEngine policies(@Nullable List<PolicyConfig> configs) {
@@ -86,7 +58,7 @@ final class AccessControl implements AutoCloseable {
                 config.budgetKey());
     }
 
-    private static List<IssuerSettings> issuers(AuthConfig auth) {
+    static List<IssuerSettings> issuers(AuthConfig auth) {
         return auth.issuers().stream()
                 .map(i -> new IssuerSettings(
                         i.issuer(),
@@ -102,7 +74,7 @@ final class AccessControl implements AutoCloseable {
                 .toList();
     }
 
-    private static List<ApiKey> apiKeys(AuthConfig auth) {
+    static List<ApiKey> apiKeys(AuthConfig auth) {
         return auth.apiKeys().stream()
                 .map(k -> new ApiKey(
                         k.name(),
@@ -114,20 +86,5 @@ final class AccessControl implements AutoCloseable {
                         k.expiresAt(),
                         k.revoked()))
                 .toList();
-    }
-
-    Authenticator authenticator() {
-        return authenticator;
-    }
-
-    PolicyEngine policies() {
-        return policies;
-    }
-
-    @Override
-    public void close() throws Exception {
-        if (resources != null) {
-            resources.close();
-        }
     }
 }

@@ -2,9 +2,9 @@ package io.gatehouse.node;
 
 import static java.util.Objects.requireNonNull;
 
-import io.gatehouse.admin.config.LimitsConfig;
 import io.gatehouse.cluster.limits.RateLimits;
 import io.gatehouse.node.http.AccessLogHandler;
+import io.gatehouse.node.http.ActiveConfig;
 import io.gatehouse.node.http.AdmitHandler;
 import io.gatehouse.node.http.AuthenticateHandler;
 import io.gatehouse.node.http.ChatCompletionHandler;
@@ -21,13 +21,11 @@ import io.gatehouse.node.http.LimitScope;
 import io.gatehouse.node.http.ModelsHandler;
 import io.gatehouse.node.http.ParseChatHandler;
 import io.gatehouse.node.http.ParseEmbeddingsHandler;
+import io.gatehouse.node.http.PinConfigHandler;
 import io.gatehouse.node.http.ReceiveJsonHandler;
 import io.gatehouse.node.http.RequestIdHandler;
 import io.gatehouse.node.http.RouteHandler;
 import io.gatehouse.node.metrics.GatewayMetrics;
-import io.gatehouse.node.routing.ModelCatalog;
-import io.gatehouse.policy.Authenticator;
-import io.gatehouse.policy.PolicyEngine;
 import io.gatehouse.providers.ChatRequest;
 import io.gatehouse.providers.anthropic.AnthropicToOpenAiRequest;
 import io.gatehouse.providers.tokens.TokenCounter;
@@ -54,26 +52,22 @@ final class DataPlane {
     record Parts(
             String nodeName,
             long maxRequestBytes,
-            Authenticator authenticator,
-            Supplier<PolicyEngine> policies,
+            Supplier<ActiveConfig> config,
             TokenCounter tokens,
             RateLimits limits,
-            LimitsConfig limitsConfig,
             String leasePrefix,
-            Supplier<ModelCatalog> catalog,
             GatewayMetrics metrics,
-            BooleanSupplier ready) {
+            BooleanSupplier ready,
+            Supplier<@Nullable String> degraded) {
         Parts {
             requireNonNull(nodeName, "nodeName");
-            requireNonNull(authenticator, "authenticator");
-            requireNonNull(policies, "policies");
+            requireNonNull(config, "config");
             requireNonNull(tokens, "tokens");
             requireNonNull(limits, "limits");
-            requireNonNull(limitsConfig, "limitsConfig");
             requireNonNull(leasePrefix, "leasePrefix");
-            requireNonNull(catalog, "catalog");
             requireNonNull(metrics, "metrics");
             requireNonNull(ready, "ready");
+            requireNonNull(degraded, "degraded");
         }
     }
 
@@ -94,9 +88,7 @@ final class DataPlane {
                 receive(parts, new ParseChatHandler(AnthropicToOpenAiRequest::parse, answerChat)));
         HttpHandler embeddings = receive(parts, new ParseEmbeddingsHandler(answerEmbeddings));
 
-        HttpHandler models = new AuthenticateHandler(
-                parts.authenticator(),
-                new ModelsHandler(parts.catalog(), parts.policies(), System.currentTimeMillis() / 1000));
+        HttpHandler models = new AuthenticateHandler(new ModelsHandler(System.currentTimeMillis() / 1000));
 
         HttpHandler paths = Handlers.routing()
                 .post("/v1/chat/completions", new EndpointHandler("chat", chatCompletions))
@@ -108,11 +100,14 @@ final class DataPlane {
                 .setInvalidMethodHandler(Fallbacks.methodNotAllowed());
         // Requests in flight are counted so shutdown can wait for them; once draining, new ones get
         // a 503 in OpenAI's shape. Health checks stay outside both: liveness must answer throughout.
-        GracefulShutdownHandler inFlight = Handlers.gracefulShutdown(paths);
+        // Each request runs on the configuration of the moment it arrived, whatever changes meanwhile.
+        GracefulShutdownHandler inFlight = Handlers.gracefulShutdown(new PinConfigHandler(parts.config(), paths));
         HttpHandler routes = Handlers.path(new DrainHandler(parts.ready(), inFlight))
                 .addExactPath("/livez", new EndpointHandler(HealthHandler.ENDPOINT, HealthHandler.liveness()))
                 .addExactPath(
-                        "/readyz", new EndpointHandler(HealthHandler.ENDPOINT, HealthHandler.readiness(parts.ready())));
+                        "/readyz",
+                        new EndpointHandler(
+                                HealthHandler.ENDPOINT, HealthHandler.readiness(parts.ready(), parts.degraded())));
 
         HttpHandler root = new ErrorGuardHandler(
                 new RequestIdHandler(parts.nodeName(), new AccessLogHandler(parts.metrics(), routes)));
@@ -121,31 +116,20 @@ final class DataPlane {
 
     /** Receive the JSON body, then authenticate the caller. */
     private static HttpHandler receive(Parts parts, HttpHandler next) {
-        return new ReceiveJsonHandler(parts.maxRequestBytes(), new AuthenticateHandler(parts.authenticator(), next));
+        return new ReceiveJsonHandler(parts.maxRequestBytes(), new AuthenticateHandler(next));
     }
 
     private static HttpHandler decideAndRelay(Parts parts, HttpHandler relay) {
         return new DecideHandler(
-                parts.policies(),
                 parts.tokens(),
                 admit(
                         parts,
                         LimitScope.ofDecision(),
-                        new RouteHandler(parts.catalog(), admit(parts, LimitScope.ofDeployment(), relay))));
+                        new RouteHandler(admit(parts, LimitScope.ofDeployment(), relay))));
     }
 
     private static HttpHandler admit(
             Parts parts, Function<HttpServerExchange, @Nullable LimitScope> scope, HttpHandler next) {
-        LimitsConfig config = parts.limitsConfig();
-        return new AdmitHandler(
-                scope,
-                parts.limits(),
-                config.timeout(),
-                config.failOpen(),
-                config.defaultMaxOutputTokens(),
-                parts.leasePrefix(),
-                parts.tokens(),
-                parts.metrics(),
-                next);
+        return new AdmitHandler(scope, parts.limits(), parts.leasePrefix(), parts.tokens(), parts.metrics(), next);
     }
 }

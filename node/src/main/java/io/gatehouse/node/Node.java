@@ -2,20 +2,19 @@ package io.gatehouse.node;
 
 import static java.util.Objects.requireNonNull;
 
+import io.gatehouse.admin.api.AdminApi;
+import io.gatehouse.admin.api.ConfigEditor;
+import io.gatehouse.admin.api.ConfigReader;
 import io.gatehouse.admin.config.ClusterConfig;
 import io.gatehouse.admin.config.GatewayConfig;
-import io.gatehouse.admin.config.ModelConfig;
 import io.gatehouse.admin.config.NodeConfig;
-import io.gatehouse.admin.config.ProviderConfig;
+import io.gatehouse.admin.resources.Documents;
+import io.gatehouse.admin.store.StoredConfig;
+import io.gatehouse.admin.store.StoredResource;
+import io.gatehouse.admin.sync.ConfigSync;
 import io.gatehouse.cluster.ClusterMember;
 import io.gatehouse.cluster.ClusterSettings;
 import io.gatehouse.node.metrics.GatewayMetrics;
-import io.gatehouse.node.routing.ModelCatalog;
-import io.gatehouse.node.routing.Route;
-import io.gatehouse.node.routing.Target;
-import io.gatehouse.policy.PolicyEngine;
-import io.gatehouse.providers.ChatProvider;
-import io.gatehouse.providers.EmbeddingProvider;
 import io.gatehouse.providers.tokens.TokenCounter;
 import io.gatehouse.providers.transport.UpstreamClient;
 import io.undertow.Undertow;
@@ -23,15 +22,18 @@ import io.undertow.UndertowOptions;
 import io.undertow.server.handlers.GracefulShutdownHandler;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xnio.Options;
@@ -47,11 +49,18 @@ public final class Node {
     private final Undertow server;
     private final GracefulShutdownHandler dataPlane;
     private final Closer resources;
+    private final ConfigSwitch configs;
     private final AtomicBoolean ready = new AtomicBoolean();
     private final AtomicBoolean stopped = new AtomicBoolean();
 
-    private Node(NodeConfig config, Undertow server, GracefulShutdownHandler dataPlane, Closer resources) {
+    private Node(
+            NodeConfig config,
+            Undertow server,
+            GracefulShutdownHandler dataPlane,
+            Closer resources,
+            ConfigSwitch configs) {
         this.config = config;
+        this.configs = configs;
         this.server = server;
         this.dataPlane = dataPlane;
         this.resources = resources;
@@ -65,7 +74,16 @@ public final class Node {
      * @throws RuntimeException if a port cannot be bound or the cluster cannot be joined
      */
     public static Node start(GatewayConfig config) {
+        return start(config, System::getenv);
+    }
+
+    /**
+     * Starts a node as {@link #start(GatewayConfig)} does, reading the master key and other secrets
+     * of the environment through {@code env}.
+     */
+    public static Node start(GatewayConfig config, Function<String, @Nullable String> env) {
         requireNonNull(config, "config");
+        requireNonNull(env, "env");
         NodeConfig nodeConfig = config.node();
         Closer resources = new Closer();
         try {
@@ -82,26 +100,44 @@ public final class Node {
                     1024)));
             TokenCounter tokens = TokenCounter.o200k();
             ProviderFactory providers = resources.register(new ProviderFactory(upstream, tokens, scheduler));
-            AccessControl access = resources.register(AccessControl.from(config));
-            ModelCatalog catalog = catalog(config, providers);
             ClusterMember cluster = resources.register(ClusterMember.start(clusterSettings(config), version()));
+            ConfigSwitch configs =
+                    resources.register(new ConfigSwitch(providers, scheduler, nodeConfig.shutdownGrace()));
+            // With a database, it holds the configuration (seeded from the file when empty) and the
+            // node follows its versions; without one, the file is the whole configuration.
+            DurableConfig durable = null;
+            if (config.database() != null) {
+                durable = resources.register(
+                        DurableConfig.start(config, config.database(), env, cluster.configBus(), configs::apply));
+            } else {
+                configs.apply(config, 0);
+            }
+            Supplier<@Nullable String> degraded = degradedReason(durable);
 
-            AtomicReference<ModelCatalog> currentCatalog = new AtomicReference<>(catalog);
-            AtomicReference<PolicyEngine> currentPolicies = new AtomicReference<>(access.policies());
             AtomicReference<Node> self = new AtomicReference<>();
             BooleanSupplier ready = () -> self.get() != null && self.get().ready.get();
             DataPlane.Pipeline dataPlane = DataPlane.handler(new DataPlane.Parts(
                     nodeConfig.name(),
                     nodeConfig.maxRequestBytes(),
-                    access.authenticator(),
-                    currentPolicies::get,
+                    configs::active,
                     tokens,
                     cluster.rateLimits(),
-                    config.limits(),
                     cluster.leasePrefix(),
-                    currentCatalog::get,
                     metrics,
-                    ready));
+                    ready,
+                    degraded));
+            ExecutorService adminWorkers = Executors.newFixedThreadPool(4, runnable -> {
+                Thread thread = new Thread(runnable, "admin-worker");
+                thread.setDaemon(true);
+                return thread;
+            });
+            resources.register(adminWorkers::shutdownNow);
+            AdminApi.Parts admin = new AdminApi.Parts(
+                    durable != null ? durable.editor() : fileReader(config),
+                    durable != null ? durable.editor() : null,
+                    durable != null ? durable.repository() : null,
+                    new AdminCallers(nodeConfig.adminToken(), nodeConfig.adminRoles(), configs::active),
+                    adminWorkers);
             Undertow server = Undertow.builder()
                     .setIoThreads(Math.max(2, Runtime.getRuntime().availableProcessors()))
                     .setWorkerThreads(4)
@@ -117,23 +153,23 @@ public final class Node {
                             nodeConfig.bindAddress(),
                             AdminPlane.handler(
                                     nodeConfig.name(),
-                                    nodeConfig.adminToken() == null
-                                            ? null
-                                            : nodeConfig.adminToken().reveal(),
-                                    currentPolicies::get,
-                                    cluster::members,
+                                    admin,
+                                    () -> configs.active().policies(),
+                                    cluster,
                                     metrics,
-                                    ready))
+                                    ready,
+                                    degraded))
                     .build();
             server.start();
             resources.register(server::stop);
-            Node node = new Node(nodeConfig, server, dataPlane.inFlight(), resources);
+            Node node = new Node(nodeConfig, server, dataPlane.inFlight(), resources, configs);
             self.set(node);
             node.ready.set(true);
             log.info(
-                    "Gatehouse node {} serving {} model(s) on http://{}:{} (admin, health and metrics on port {})",
+                    "Gatehouse node {} serving config version {} on http://{}:{} (admin, health and metrics on"
+                            + " port {})",
                     nodeConfig.name(),
-                    config.models().size(),
+                    configs.active().version(),
                     nodeConfig.bindAddress(),
                     node.httpPort(),
                     node.adminPort());
@@ -162,27 +198,29 @@ public final class Node {
         return version == null ? "dev" : version;
     }
 
-    private static ModelCatalog catalog(GatewayConfig config, ProviderFactory factory) {
-        Map<String, ChatProvider> providers = new HashMap<>();
-        for (ProviderConfig provider : config.providers()) {
-            providers.put(provider.name(), factory.create(provider));
+    /** Why the node is degraded (serving while its database is down), or null. */
+    private static Supplier<@Nullable String> degradedReason(@Nullable DurableConfig durable) {
+        if (durable == null) {
+            return () -> null;
         }
-        List<Route> routes = new ArrayList<>();
-        for (ModelConfig model : config.models()) {
-            List<Target> targets = new ArrayList<>();
-            for (ModelConfig.Deployment deployment : model.deployments()) {
-                ChatProvider provider = providers.get(deployment.provider());
-                targets.add(new Target(
-                        provider,
-                        provider instanceof EmbeddingProvider embeddings ? embeddings : null,
-                        deployment.model(),
-                        deployment.weight(),
-                        deployment.rpm(),
-                        deployment.tpm()));
+        return () -> {
+            ConfigSync.Status status = durable.status();
+            return status.degraded() || status.problem() != null ? status.problem() : null;
+        };
+    }
+
+    /** The admin API's view of a configuration that comes from a file: version 0, read-only. */
+    private static ConfigReader fileReader(GatewayConfig config) {
+        List<StoredResource> resources = new ArrayList<>();
+        Instant now = Instant.now();
+        Documents.split(config.shared()).forEach((kind, rows) -> {
+            for (int i = 0; i < rows.size(); i++) {
+                resources.add(new StoredResource(
+                        kind, rows.get(i).name(), i, rows.get(i).spec(), 0, now));
             }
-            routes.add(new Route(model.name(), targets));
-        }
-        return new ModelCatalog(routes);
+        });
+        ConfigEditor.Reading reading = new ConfigEditor.Reading(new StoredConfig(0, null, resources), false);
+        return () -> reading;
     }
 
     /** The data plane port actually bound (useful when configured as 0). */
@@ -197,6 +235,11 @@ public final class Node {
 
     private int port(int listener) {
         return ((InetSocketAddress) server.getListenerInfo().get(listener).getAddress()).getPort();
+    }
+
+    /** The config version the data plane runs (0 when the node runs from its config file). */
+    public long configVersion() {
+        return configs.active().version();
     }
 
     /** Whether the node takes traffic (started and not draining). */

@@ -177,13 +177,17 @@ class PolicyRoutingTest {
     }
 
     @Test
-    void theDryRunNeedsTheAdminToken() throws Exception {
+    void theDryRunNeedsAnAdminApiRole() throws Exception {
         String body = "{\"claims\":{},\"request\":{\"model\":\"fast\"}}";
 
         assertThat(evaluate(null, body).statusCode()).isEqualTo(401);
         assertThat(evaluate("wrong-token-0123456789", body).statusCode()).isEqualTo(401);
+        // A valid SSO token is not enough: it needs an admin API role.
         assertThat(evaluate(idp.token("alice", List.of("eng")), body).statusCode())
-                .isEqualTo(401);
+                .isEqualTo(403);
+        String viewer = idp.sign(
+                idp.claims("vera").claim("roles", List.of("gatehouse-viewer")).build());
+        assertThat(evaluate(viewer, body).statusCode()).isEqualTo(200);
     }
 
     @Test

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.gatehouse.admin.store.DatabaseSettings;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
@@ -45,7 +46,7 @@ public final class ConfigLoader {
     /** The cluster-wide sections: what the database stores and the admin API changes. */
     public static final Set<String> SHARED_KEYS = Set.of("providers", "models", "auth", "policies", "limits");
     /** Top-level keys of the documented shape whose features this version does not serve yet. */
-    private static final Set<String> NOT_YET_SUPPORTED = Set.of("database", "cache", "telemetry");
+    private static final Set<String> NOT_YET_SUPPORTED = Set.of("cache", "telemetry");
 
     private static final Map<String, String> ENV_OVERRIDES = Map.of(
             "GATEHOUSE_HTTP_PORT", "http_port",
@@ -127,6 +128,19 @@ public final class ConfigLoader {
         overrides.integer("GATEHOUSE_ADMIN_PORT", 0, 0, 65535);
         values.fields().forEachRemaining(e -> node.set(ENV_OVERRIDES.get(e.getKey()), e.getValue()));
         applyClusterEnvOverrides(root);
+        applyDatabaseEnvOverrides(root);
+    }
+
+    private void applyDatabaseEnvOverrides(ObjectNode root) {
+        Map<String, String> overrides =
+                Map.of("GATEHOUSE_DB_URL", "url", "GATEHOUSE_DB_USER", "user", "GATEHOUSE_DB_PASSWORD", "password");
+        for (Map.Entry<String, String> override : overrides.entrySet()) {
+            String value = env.apply(override.getKey());
+            if (value != null && !value.isBlank()) {
+                ObjectNode database = root.get("database") instanceof ObjectNode d ? d : root.putObject("database");
+                database.put(override.getValue(), value);
+            }
+        }
     }
 
     private void applyClusterEnvOverrides(ObjectNode root) {
@@ -162,7 +176,32 @@ public final class ConfigLoader {
         ConfigNode nodeSection = root.object("node");
         NodeConfig node = readNode(nodeSection);
         ClusterConfig cluster = readCluster(root.optionalObject("cluster"), node);
-        return readShared(root, node, cluster);
+        DatabaseSettings database = readDatabase(root.optionalObject("database"), node);
+        return readShared(root, node, cluster, database);
+    }
+
+    private static @Nullable DatabaseSettings readDatabase(@Nullable ConfigNode database, NodeConfig node) {
+        if (database == null) {
+            return null;
+        }
+        database.allowOnly(Set.of("url", "user", "password", "schema", "pool_size", "connect_timeout"));
+        String url = database.string("url");
+        if (url.equals("embedded")) {
+            return DatabaseSettings.embedded(node.dataDir());
+        }
+        if (!url.startsWith("jdbc:postgresql:") && !url.startsWith("jdbc:h2:")) {
+            throw new ConfigException(database.path() + ".url: \"" + url
+                    + "\" (expected: embedded, a jdbc:postgresql://host:port/db URL, or a jdbc:h2: URL)");
+        }
+        String password = database.optionalString("password");
+        return new DatabaseSettings(
+                url,
+                database.optionalString("user"),
+                password == null ? null : new Secret(password),
+                database.optionalString("schema"),
+                (int) database.integer("pool_size", 10, 1, 200),
+                database.duration(
+                        "connect_timeout", Duration.ofSeconds(2), Duration.ofMillis(250), Duration.ofMinutes(1)));
     }
 
     /**
@@ -180,10 +219,11 @@ public final class ConfigLoader {
         }
         ConfigNode root = new ConfigNode(shared, "");
         root.allowOnly(SHARED_KEYS);
-        return readShared(root, local.node(), local.cluster());
+        return readShared(root, local.node(), local.cluster(), local.database());
     }
 
-    private GatewayConfig readShared(ConfigNode root, NodeConfig node, ClusterConfig cluster) {
+    private GatewayConfig readShared(
+            ConfigNode root, NodeConfig node, ClusterConfig cluster, @Nullable DatabaseSettings database) {
         List<ProviderConfig> providers = readProviders(root.objects("providers"));
         List<ModelConfig> models = readModels(root.objects("models"), providers);
         Set<String> modelNames = new HashSet<>();
@@ -203,7 +243,7 @@ public final class ConfigLoader {
                 shared.set(key, value.deepCopy());
             }
         }
-        return new GatewayConfig(node, providers, models, auth, policies, cluster, limits, shared);
+        return new GatewayConfig(node, providers, models, auth, policies, cluster, limits, shared, database);
     }
 
     private ClusterConfig readCluster(ConfigNode cluster, NodeConfig node) {
@@ -252,7 +292,8 @@ public final class ConfigLoader {
                 "shutdown_grace",
                 "data_dir",
                 "upstream",
-                "admin_token"));
+                "admin_token",
+                "admin_roles"));
         String bindAddress = node.string("bind_address", "127.0.0.1");
         int httpPort = (int) node.integer("http_port", 8080, 0, 65535);
         int adminPort = (int) node.integer("admin_port", 8081, 0, 65535);
@@ -278,7 +319,20 @@ public final class ConfigLoader {
                 node.duration("shutdown_grace", Duration.ofSeconds(30), Duration.ZERO, Duration.ofHours(1)),
                 Path.of(node.string("data_dir", "./data")),
                 upstreamConfig,
-                adminToken(node));
+                adminToken(node),
+                adminRoles(node.optionalObject("admin_roles")));
+    }
+
+    private static NodeConfig.AdminRoles adminRoles(@Nullable ConfigNode roles) {
+        if (roles == null) {
+            return NodeConfig.AdminRoles.DEFAULT;
+        }
+        roles.allowOnly(Set.of("claim", "admin", "viewer"));
+        NodeConfig.AdminRoles defaults = NodeConfig.AdminRoles.DEFAULT;
+        return new NodeConfig.AdminRoles(
+                roles.string("claim", defaults.claim()),
+                roles.has("admin") ? new HashSet<>(roles.strings("admin")) : defaults.admin(),
+                roles.has("viewer") ? new HashSet<>(roles.strings("viewer")) : defaults.viewer());
     }
 
     private static Secret adminToken(ConfigNode node) {

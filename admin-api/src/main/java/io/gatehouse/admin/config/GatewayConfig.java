@@ -3,6 +3,7 @@ package io.gatehouse.admin.config;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gatehouse.admin.store.DatabaseSettings;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -11,7 +12,8 @@ import org.jspecify.annotations.Nullable;
  * the database) declares. {@code auth} null means no credentials are required (loopback only);
  * {@code policies} null means every request is allowed, while an empty list refuses every request.
  * {@code shared} holds the cluster-wide sections (providers, models, auth, policies, limits) as
- * written, which seed an empty database. Immutable; a change is a new instance swapped whole.
+ * written, which seed an empty database. {@code database} null means the file is the whole
+ * configuration (no admin changes). Immutable; a change is a new instance swapped whole.
  */
 public record GatewayConfig(
         NodeConfig node,
@@ -21,7 +23,8 @@ public record GatewayConfig(
         @Nullable List<PolicyConfig> policies,
         ClusterConfig cluster,
         LimitsConfig limits,
-        ObjectNode shared) {
+        ObjectNode shared,
+        @Nullable DatabaseSettings database) {
 
     public GatewayConfig {
         requireNonNull(node, "node");
@@ -43,6 +46,7 @@ public record GatewayConfig(
     @Override
     public String toString() {
         return "GatewayConfig[node=" + node + ", providers=" + providers + ", models=" + models + ", auth=" + auth
-                + ", policies=" + policies + ", cluster=" + cluster + ", limits=" + limits + "]";
+                + ", policies=" + policies + ", cluster=" + cluster + ", limits=" + limits + ", database="
+                + (database == null ? null : database.url()) + "]";
     }
 }

@@ -28,7 +28,8 @@ public record NodeConfig(
         Duration shutdownGrace,
         Path dataDir,
         UpstreamConfig upstream,
-        @Nullable Secret adminToken) {
+        @Nullable Secret adminToken,
+        AdminRoles adminRoles) {
 
     public NodeConfig {
         requireNonNull(name, "name");
@@ -36,6 +37,26 @@ public record NodeConfig(
         requireNonNull(shutdownGrace, "shutdownGrace");
         requireNonNull(dataDir, "dataDir");
         requireNonNull(upstream, "upstream");
+        requireNonNull(adminRoles, "adminRoles");
+    }
+
+    /**
+     * Which JWT claim values make a caller an admin API user (the {@code node.admin_roles} key).
+     * Immutable.
+     *
+     * @param claim the claim holding roles (a string or a list of strings)
+     * @param admin values that grant changing the configuration
+     * @param viewer values that grant reading it
+     */
+    public record AdminRoles(String claim, java.util.Set<String> admin, java.util.Set<String> viewer) {
+        public static final AdminRoles DEFAULT =
+                new AdminRoles("roles", java.util.Set.of("gatehouse-admin"), java.util.Set.of("gatehouse-viewer"));
+
+        public AdminRoles {
+            requireNonNull(claim, "claim");
+            admin = java.util.Set.copyOf(admin);
+            viewer = java.util.Set.copyOf(viewer);
+        }
     }
 
     /**

@@ -15,7 +15,6 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HeaderMap;
 import io.undertow.util.HttpString;
 import io.undertow.util.SameThreadExecutor;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -45,9 +44,6 @@ public final class AdmitHandler implements HttpHandler {
 
     private final Function<HttpServerExchange, @Nullable LimitScope> scopes;
     private final RateLimits limits;
-    private final Duration timeout;
-    private final boolean failOpen;
-    private final int defaultMaxOutputTokens;
     private final String leasePrefix;
     private final TokenCounter tokens;
     private final GatewayMetrics metrics;
@@ -56,18 +52,12 @@ public final class AdmitHandler implements HttpHandler {
     public AdmitHandler(
             Function<HttpServerExchange, @Nullable LimitScope> scopes,
             RateLimits limits,
-            Duration timeout,
-            boolean failOpen,
-            int defaultMaxOutputTokens,
             String leasePrefix,
             TokenCounter tokens,
             GatewayMetrics metrics,
             HttpHandler next) {
         this.scopes = requireNonNull(scopes, "scopes");
         this.limits = requireNonNull(limits, "limits");
-        this.timeout = requireNonNull(timeout, "timeout");
-        this.failOpen = failOpen;
-        this.defaultMaxOutputTokens = defaultMaxOutputTokens;
         this.leasePrefix = requireNonNull(leasePrefix, "leasePrefix");
         this.tokens = requireNonNull(tokens, "tokens");
         this.metrics = requireNonNull(metrics, "metrics");
@@ -104,7 +94,7 @@ public final class AdmitHandler implements HttpHandler {
         }
         CompletableFuture<?> all = CompletableFuture.allOf(
                         checks.stream().map(Check::result).toArray(CompletableFuture[]::new))
-                .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                .orTimeout(ActiveConfig.of(exchange).limits().timeout().toMillis(), TimeUnit.MILLISECONDS);
         exchange.dispatch(
                 SameThreadExecutor.INSTANCE,
                 () -> all.whenComplete((ignored, failure) ->
@@ -121,6 +111,7 @@ public final class AdmitHandler implements HttpHandler {
         if (failure != null) {
             // Whatever is granted later is given back: this request is not counted against it.
             checks.forEach(check -> check.result().thenAccept(result -> giveBack(check, result, exchange)));
+            boolean failOpen = ActiveConfig.of(exchange).limits().failOpen();
             metrics.limitsUnavailable(failOpen);
             if (failOpen) {
                 proceed(exchange);
@@ -214,7 +205,9 @@ public final class AdmitHandler implements HttpHandler {
     private long estimate(HttpServerExchange exchange) {
         ChatRequest chat = exchange.getAttachment(Attachments.CHAT_REQUEST);
         if (chat != null) {
-            int output = chat.maxTokens() != null ? chat.maxTokens() : defaultMaxOutputTokens;
+            int output = chat.maxTokens() != null
+                    ? chat.maxTokens()
+                    : ActiveConfig.of(exchange).limits().defaultMaxOutputTokens();
             return (long) tokens.estimatePrompt(chat) + output;
         }
         EmbeddingRequest embedding = exchange.getAttachment(Attachments.EMBEDDING_REQUEST);

@@ -15,6 +15,9 @@ import io.undertow.util.AttachmentKey;
  * thread.
  */
 public final class Attachments {
+    /** The configuration the request runs on. */
+    public static final AttachmentKey<ActiveConfig> CONFIG = AttachmentKey.create(ActiveConfig.class);
+
     /** When the request arrived ({@link System#nanoTime()}). */
     public static final AttachmentKey<Long> START_NANOS = AttachmentKey.create(Long.class);
 

@@ -3,7 +3,6 @@ package io.gatehouse.node.http;
 import static java.util.Objects.requireNonNull;
 
 import io.gatehouse.policy.AuthenticationException;
-import io.gatehouse.policy.Authenticator;
 import io.gatehouse.policy.Principal;
 import io.gatehouse.providers.ApiError;
 import io.undertow.server.HttpHandler;
@@ -22,17 +21,16 @@ import org.jspecify.annotations.Nullable;
 public final class AuthenticateHandler implements HttpHandler {
     private static final HttpString API_KEY = HttpString.tryFromString("x-api-key");
 
-    private final Authenticator authenticator;
     private final HttpHandler next;
 
-    public AuthenticateHandler(Authenticator authenticator, HttpHandler next) {
-        this.authenticator = requireNonNull(authenticator, "authenticator");
+    public AuthenticateHandler(HttpHandler next) {
         this.next = requireNonNull(next, "next");
     }
 
     @Override
     public void handleRequest(HttpServerExchange exchange) throws Exception {
-        CompletableFuture<Principal> principal = authenticator.authenticate(token(exchange));
+        CompletableFuture<Principal> principal =
+                ActiveConfig.of(exchange).authenticator().authenticate(token(exchange));
         if (principal.isDone()) {
             proceed(exchange, principal);
             return;

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -21,9 +22,11 @@ import java.util.function.Supplier;
  */
 public final class ClusterHandler implements HttpHandler {
     private final Supplier<List<MemberView>> members;
+    private final LongSupplier latestConfigVersion;
 
-    public ClusterHandler(Supplier<List<MemberView>> members) {
+    public ClusterHandler(Supplier<List<MemberView>> members, LongSupplier latestConfigVersion) {
         this.members = requireNonNull(members, "members");
+        this.latestConfigVersion = requireNonNull(latestConfigVersion, "latestConfigVersion");
     }
 
     @Override
@@ -37,6 +40,9 @@ public final class ClusterHandler implements HttpHandler {
         ObjectNode body = Json.MAPPER.createObjectNode();
         List<MemberView> view = members.get();
         body.put("size", view.size());
+        long latest = latestConfigVersion.getAsLong();
+        body.put("config_version", latest);
+        body.put("converged", view.stream().allMatch(member -> member.configVersion() >= latest));
         ArrayNode list = body.putArray("members");
         for (MemberView member : view) {
             ObjectNode item = list.addObject();

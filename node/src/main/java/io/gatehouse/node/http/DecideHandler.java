@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gatehouse.policy.Decision;
-import io.gatehouse.policy.PolicyEngine;
 import io.gatehouse.policy.Principal;
 import io.gatehouse.policy.RequestFacts;
 import io.gatehouse.providers.ApiError;
@@ -16,7 +15,6 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HttpString;
 import java.time.Instant;
 import java.util.function.IntSupplier;
-import java.util.function.Supplier;
 
 /**
  * Asks the policy engine about the request: a refusal answers 403 with the policy's message; an
@@ -26,12 +24,10 @@ import java.util.function.Supplier;
 public final class DecideHandler implements HttpHandler {
     static final HttpString POLICY = HttpString.tryFromString("x-gatehouse-policy");
 
-    private final Supplier<PolicyEngine> engine;
     private final TokenCounter tokens;
     private final HttpHandler next;
 
-    public DecideHandler(Supplier<PolicyEngine> engine, TokenCounter tokens, HttpHandler next) {
-        this.engine = requireNonNull(engine, "engine");
+    public DecideHandler(TokenCounter tokens, HttpHandler next) {
         this.tokens = requireNonNull(tokens, "tokens");
         this.next = requireNonNull(next, "next");
     }
@@ -42,7 +38,7 @@ public final class DecideHandler implements HttpHandler {
         ChatRequest chat = exchange.getAttachment(Attachments.CHAT_REQUEST);
         EmbeddingRequest embedding = exchange.getAttachment(Attachments.EMBEDDING_REQUEST);
         RequestFacts facts = chat != null ? facts(exchange, chat) : facts(exchange, requireNonNull(embedding));
-        Decision decision = engine.get().decide(principal, facts);
+        Decision decision = ActiveConfig.of(exchange).policies().decide(principal, facts);
         exchange.getResponseHeaders().put(POLICY, decision.policy());
         exchange.putAttachment(Attachments.DECISION, decision);
         if (!decision.allowed()) {

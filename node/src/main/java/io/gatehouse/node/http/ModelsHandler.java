@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gatehouse.node.routing.ModelCatalog;
 import io.gatehouse.node.routing.Route;
-import io.gatehouse.policy.PolicyEngine;
 import io.gatehouse.policy.Principal;
 import io.gatehouse.providers.ApiError;
 import io.gatehouse.providers.Json;
@@ -17,20 +16,15 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Supplier;
 
 /**
  * {@code GET /v1/models} and {@code GET /v1/models/{model}} in OpenAI's shape: the models this node
  * serves (the gateway's names, not the providers') that the caller's policies allow.
  */
 public final class ModelsHandler implements HttpHandler {
-    private final Supplier<ModelCatalog> catalog;
-    private final Supplier<PolicyEngine> engine;
     private final long createdEpochSeconds;
 
-    public ModelsHandler(Supplier<ModelCatalog> catalog, Supplier<PolicyEngine> engine, long createdEpochSeconds) {
-        this.catalog = requireNonNull(catalog, "catalog");
-        this.engine = requireNonNull(engine, "engine");
+    public ModelsHandler(long createdEpochSeconds) {
         this.createdEpochSeconds = createdEpochSeconds;
     }
 
@@ -39,13 +33,14 @@ public final class ModelsHandler implements HttpHandler {
         PathTemplateMatch match = exchange.getAttachment(PathTemplateMatch.ATTACHMENT_KEY);
         String id = match == null ? null : match.getParameters().get("model");
         Principal principal = exchange.getAttachment(Attachments.PRINCIPAL);
-        ModelCatalog models = catalog.get();
+        ActiveConfig config = ActiveConfig.of(exchange);
+        ModelCatalog models = config.catalog();
         List<String> names = new ArrayList<>();
         for (Route route : models.routes()) {
             names.add(route.model());
         }
         List<String> visible =
-                engine.get().visibleModels(principal, names, RequestMetadata.of(exchange), Instant.now());
+                config.policies().visibleModels(principal, names, RequestMetadata.of(exchange), Instant.now());
         if (id != null) {
             Route route = models.route(id);
             if (route == null || !visible.contains(id)) {

@@ -2,7 +2,6 @@ package io.gatehouse.node.http;
 
 import static java.util.Objects.requireNonNull;
 
-import io.gatehouse.node.routing.ModelCatalog;
 import io.gatehouse.node.routing.Route;
 import io.gatehouse.node.routing.Target;
 import io.gatehouse.policy.Decision;
@@ -10,7 +9,6 @@ import io.gatehouse.providers.ApiError;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HttpString;
-import java.util.function.Supplier;
 
 /**
  * Finds the model to serve (the one the policy decided, else the requested one; 404 if it is not
@@ -21,11 +19,9 @@ public final class RouteHandler implements HttpHandler {
     static final HttpString PROVIDER = HttpString.tryFromString("x-gatehouse-provider");
     static final HttpString MODEL = HttpString.tryFromString("x-gatehouse-model");
 
-    private final Supplier<ModelCatalog> catalog;
     private final HttpHandler next;
 
-    public RouteHandler(Supplier<ModelCatalog> catalog, HttpHandler next) {
-        this.catalog = requireNonNull(catalog, "catalog");
+    public RouteHandler(HttpHandler next) {
         this.next = requireNonNull(next, "next");
     }
 
@@ -33,7 +29,7 @@ public final class RouteHandler implements HttpHandler {
     public void handleRequest(HttpServerExchange exchange) throws Exception {
         Decision decision = exchange.getAttachment(Attachments.DECISION);
         String model = decision != null ? decision.model() : exchange.getAttachment(Attachments.REQUESTED_MODEL);
-        Route route = catalog.get().route(model);
+        Route route = ActiveConfig.of(exchange).catalog().route(model);
         if (route == null) {
             Responses.error(exchange, ApiError.unknownModel(model));
             return;

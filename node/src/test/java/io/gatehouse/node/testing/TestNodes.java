@@ -18,7 +18,7 @@ public final class TestNodes {
     public static Node start(String yaml, Map<String, String> env) {
         GatewayConfig config =
                 new ConfigLoader(env::get).parse(withFreePorts(yaml).getBytes(StandardCharsets.UTF_8), "test");
-        return Node.start(config);
+        return Node.start(config, env::get);
     }
 
     private static String withFreePorts(String yaml) {

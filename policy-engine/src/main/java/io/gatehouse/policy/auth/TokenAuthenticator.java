@@ -55,16 +55,19 @@ public final class TokenAuthenticator implements Authenticator, AutoCloseable {
     private final Map<String, ApiKey> keysByHash;
     private final Clock clock;
     private final ScheduledExecutorService refresher;
+    private final boolean ownsRefresher;
 
     private TokenAuthenticator(
             Map<String, IssuerVerifier> issuers,
             Map<String, ApiKey> keysByHash,
             Clock clock,
-            ScheduledExecutorService refresher) {
+            ScheduledExecutorService refresher,
+            boolean ownsRefresher) {
         this.issuers = issuers;
         this.keysByHash = keysByHash;
         this.clock = clock;
         this.refresher = refresher;
+        this.ownsRefresher = ownsRefresher;
     }
 
     /** Starts an authenticator: fetches every issuer's keys in the background right away. */
@@ -90,7 +93,21 @@ public final class TokenAuthenticator implements Authenticator, AutoCloseable {
         for (ApiKey key : apiKeys) {
             byHash.put(key.sha256(), key);
         }
-        return new TokenAuthenticator(Map.copyOf(verifiers), Map.copyOf(byHash), clock, refresher);
+        return new TokenAuthenticator(Map.copyOf(verifiers), Map.copyOf(byHash), clock, refresher, true);
+    }
+
+    /**
+     * An authenticator trusting the same issuers (sharing their signing keys and background refresh)
+     * with {@code apiKeys} instead of this one's: how a configuration change that only touches API
+     * keys takes effect without fetching keys again. Closing the new one stops nothing; closing this
+     * one stops the shared refresh.
+     */
+    public TokenAuthenticator withApiKeys(List<ApiKey> apiKeys) {
+        Map<String, ApiKey> byHash = new HashMap<>();
+        for (ApiKey key : apiKeys) {
+            byHash.put(key.sha256(), key);
+        }
+        return new TokenAuthenticator(issuers, Map.copyOf(byHash), clock, refresher, false);
     }
 
     /** Lowercase hex SHA-256 of a gateway API key, as stored. */
@@ -209,6 +226,8 @@ public final class TokenAuthenticator implements Authenticator, AutoCloseable {
 
     @Override
     public void close() {
-        refresher.shutdownNow();
+        if (ownsRefresher) {
+            refresher.shutdownNow();
+        }
     }
 }
