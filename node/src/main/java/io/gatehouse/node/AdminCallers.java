@@ -13,6 +13,7 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -57,7 +58,7 @@ final class AdminCallers implements AdminAuthenticator {
         if (principal.claims().containsKey("api_key")) {
             throw new AdminAuthException("Gateway API keys cannot call the admin API.", false);
         }
-        List<String> values = claimValues(principal.claims().get(roles.claim()));
+        List<String> values = claimValues(claim(principal.claims(), roles.claim()));
         if (values.stream().anyMatch(roles.admin()::contains)) {
             return new AdminCaller(principal.subject(), "jwt", AdminCaller.Role.ADMIN);
         }
@@ -79,6 +80,21 @@ final class AdminCallers implements AdminAuthenticator {
         } catch (ExecutionException | TimeoutException e) {
             throw new AdminAuthException("Invalid or expired credentials.", false);
         }
+    }
+
+    /** The claim named {@code name}, or reached by its dotted path ({@code realm_access.roles}). */
+    private static @Nullable Object claim(Map<String, Object> claims, String name) {
+        if (claims.containsKey(name)) {
+            return claims.get(name);
+        }
+        Object value = claims;
+        for (String part : name.split("\\.")) {
+            if (!(value instanceof Map<?, ?> map)) {
+                return null;
+            }
+            value = map.get(part);
+        }
+        return value;
     }
 
     private static List<String> claimValues(@Nullable Object claim) {

@@ -197,7 +197,7 @@ class AdminApiTest {
 
         HttpResponse<String> stale = admin.put("/admin/v1/providers/dup", "{\"name\":\"dup\",\"type\":\"mock\"}", etag);
         assertThat(stale.statusCode()).isEqualTo(412);
-        assertThat(json(stale).at("/error/type").asText()).isEqualTo("precondition_failed");
+        assertThat(json(stale).at("/error/code").asText()).isEqualTo("stale_revision");
 
         HttpResponse<String> renamed = admin.put("/admin/v1/providers/dup", "{\"name\":\"other\",\"type\":\"mock\"}");
         assertThat(renamed.statusCode()).isEqualTo(422);

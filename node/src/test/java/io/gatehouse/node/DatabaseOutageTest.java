@@ -3,7 +3,9 @@ package io.gatehouse.node;
 import static io.gatehouse.node.ConfigConvergenceTest.chat;
 import static io.gatehouse.node.testing.AdminClient.json;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.gatehouse.admin.config.ConfigException;
 import io.gatehouse.admin.store.DatabaseSettings;
 import io.gatehouse.admin.store.testing.H2Server;
 import io.gatehouse.admin.store.testing.TcpProxy;
@@ -114,6 +116,26 @@ class DatabaseOutageTest {
         await(() -> chat(nodeA, KEY, "after-outage") == 200 && chat(nodeB, KEY, "after-outage") == 200);
         await(() -> !readiness(nodeA).contains("degraded") && !readiness(nodeB).contains("degraded"));
         assertThat(chat(nodeB, KEY, "during-outage")).isEqualTo(404);
+    }
+
+    @Test
+    void aNodeThatNeverRanDoesNotStartWithoutItsDatabase() throws Exception {
+        proxy = TcpProxy.start("127.0.0.1", 9); // nothing listens on the discard port
+        proxy.cut();
+        DatabaseSettings unreachable = new DatabaseSettings(
+                "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/gatehouse",
+                "gatehouse",
+                null,
+                null,
+                2,
+                Duration.ofSeconds(1));
+        Path empty = Files.createTempDirectory("gatehouse-new-");
+
+        assertThatThrownBy(() ->
+                        start("new", empty, TestCluster.of(1).yaml(0), unreachable, TestDatabaseConfig.masterKey()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("cannot be reached")
+                .hasMessageContaining("no last known good snapshot");
     }
 
     private Node start(String name, Path dataDir, String cluster, DatabaseSettings settings, String masterKey) {

@@ -43,7 +43,7 @@ final class AdminFailures {
                 AdminResponses.error(
                         exchange,
                         404,
-                        "not_found_error",
+                        "invalid_request_error",
                         null,
                         "not_found",
                         missing.kind().table() + " \"" + missing.name() + "\" does not exist.");
@@ -51,7 +51,7 @@ final class AdminFailures {
                 AdminResponses.error(
                         exchange,
                         409,
-                        "conflict_error",
+                        "invalid_request_error",
                         null,
                         "already_exists",
                         conflict.kind().table() + " \"" + conflict.name()
@@ -61,7 +61,7 @@ final class AdminFailures {
                 AdminResponses.error(
                         exchange,
                         412,
-                        "precondition_failed",
+                        "invalid_request_error",
                         null,
                         "stale_revision",
                         stale.kind().table() + " \"" + stale.name() + "\" changed since it was read (now "
@@ -72,7 +72,7 @@ final class AdminFailures {
                 AdminResponses.error(
                         exchange,
                         412,
-                        "precondition_failed",
+                        "invalid_request_error",
                         null,
                         "stale_version",
                         stale.getMessage() + "; export it again and retry.");
@@ -82,7 +82,7 @@ final class AdminFailures {
                 AdminResponses.error(
                         exchange,
                         503,
-                        "database_unavailable",
+                        "service_unavailable",
                         null,
                         "database_unavailable",
                         "The configuration database cannot be reached, so nothing was changed; traffic is served"

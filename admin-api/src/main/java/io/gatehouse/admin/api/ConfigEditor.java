@@ -116,7 +116,7 @@ public final class ConfigEditor implements ConfigReader {
                 // From now on, deleting the last policy refuses everything rather than allowing it.
                 changes.create(ResourceKind.SETTINGS, Documents.POLICIES, body.objectNode(), null);
             }
-            validate(changes, type, name);
+            validate(changes, locate(changes, type, name));
             return new Created(created, key);
         });
     }
@@ -133,7 +133,7 @@ public final class ConfigEditor implements ConfigReader {
                     .orElseThrow(() -> new io.gatehouse.admin.store.ResourceNotFoundException(type.kind(), name));
             StoredResource updated =
                     changes.update(type.kind(), name, secrets.seal(type, toStore, existing.spec()), null, ifMatch);
-            validate(changes, type, name);
+            validate(changes, locate(changes, type, name));
             return updated;
         });
     }
@@ -142,7 +142,7 @@ public final class ConfigEditor implements ConfigReader {
     public Result<String> delete(Actor actor, ResourceType type, String name, OptionalLong ifMatch) {
         return commit(actor, "delete " + type.path() + "/" + name, changes -> {
             changes.delete(type.kind(), name, ifMatch);
-            validate(changes, null, null);
+            validate(changes, "");
             return name;
         });
     }
@@ -154,7 +154,7 @@ public final class ConfigEditor implements ConfigReader {
             StoredResource stored = existing.isPresent()
                     ? changes.update(ResourceKind.SETTINGS, Documents.LIMITS, body, null, ifMatch)
                     : changes.create(ResourceKind.SETTINGS, Documents.LIMITS, body, null);
-            validate(changes, null, null);
+            validate(changes, Documents.LIMITS);
             return stored;
         });
     }
@@ -190,7 +190,7 @@ public final class ConfigEditor implements ConfigReader {
                     throw new StaleVersionException(changes.version() - 1);
                 }
                 ImportPlan plan = apply(changes, rows, dryRun);
-                validate(changes, null, null);
+                validate(changes, "");
                 if (dryRun) {
                     throw new DryRun(plan);
                 }
@@ -280,24 +280,16 @@ public final class ConfigEditor implements ConfigReader {
     }
 
     /**
-     * Validates the configuration the transaction would commit. Errors about the changed resource
-     * name its fields as the request body has them ({@code type}, not {@code providers[3].type}).
+     * Validates the configuration the transaction would commit. Errors under {@code prefix} (where
+     * the changed resource sits in the document) name its fields as the request body has them
+     * ({@code type}, not {@code providers[3].type}).
      */
-    private void validate(Changes changes, @Nullable ResourceType changedType, @Nullable String changedName) {
+    private void validate(Changes changes, String prefix) {
         List<StoredResource> all = new ArrayList<>();
         for (ResourceKind kind : ResourceKind.values()) {
             all.addAll(changes.list(kind));
         }
         ObjectNode document = Documents.assemble(all, secrets::open);
-        String prefix = "";
-        if (changedType != null) {
-            List<StoredResource> ofType = changes.list(changedType.kind());
-            for (int i = 0; i < ofType.size(); i++) {
-                if (ofType.get(i).name().equals(changedName)) {
-                    prefix = Documents.locate(changedType, i);
-                }
-            }
-        }
         try {
             validator.accept(document);
         } catch (ConfigException e) {
@@ -305,7 +297,22 @@ public final class ConfigEditor implements ConfigReader {
         }
     }
 
+    /** Where resource {@code name} of {@code type} sits in the document the transaction makes. */
+    private static String locate(Changes changes, ResourceType type, String name) {
+        List<StoredResource> ofType = changes.list(type.kind());
+        for (int i = 0; i < ofType.size(); i++) {
+            if (ofType.get(i).name().equals(name)) {
+                return Documents.locate(type, i);
+            }
+        }
+        return "";
+    }
+
     private static InvalidResourceException invalid(String message, String prefix) {
+        if (!prefix.isEmpty() && message.startsWith(prefix + " (") && message.indexOf(").") > 0) {
+            // Policy errors name the policy too: "policies[3] (eng-premium).when: ..."
+            message = prefix + message.substring(message.indexOf(").") + 1);
+        }
         if (!prefix.isEmpty() && message.startsWith(prefix + ".")) {
             String relative = message.substring(prefix.length() + 1);
             int colon = relative.indexOf(':');

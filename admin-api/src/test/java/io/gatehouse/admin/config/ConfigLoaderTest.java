@@ -283,11 +283,61 @@ class ConfigLoaderTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"database", "cache", "telemetry"})
+    @ValueSource(strings = {"cache", "telemetry"})
     void aNotYetSupportedTopLevelKeyGivesAClearError(String key) {
         assertThatThrownBy(() -> load(MINIMAL_NODE + key + ":\n  enabled: true\n", Map.of()))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith(key + ": not supported by this version");
+    }
+
+    // --- database ---------------------------------------------------------------------------
+
+    @Test
+    void withoutADatabaseTheFileIsTheWholeConfiguration() {
+        assertThat(load(MINIMAL_NODE, Map.of()).database()).isNull();
+    }
+
+    @Test
+    void anEmbeddedDatabaseLivesInTheDataDirectory() {
+        GatewayConfig config =
+                load("node: { name: n1, data_dir: /var/lib/gh }\ndatabase: { url: embedded }\n", Map.of());
+        assertThat(config.database().url()).startsWith("jdbc:h2:file:/var/lib/gh/");
+        assertThat(config.database().isEmbeddedH2()).isTrue();
+    }
+
+    @Test
+    void aPostgresDatabaseTakesItsCredentialsFromTheEnvironment() {
+        GatewayConfig config = load(
+                MINIMAL_NODE + "database: { url: \"jdbc:postgresql://db:5432/gh\", pool_size: 4 }\n",
+                Map.of("GATEHOUSE_DB_USER", "gatehouse", "GATEHOUSE_DB_PASSWORD", "s3cret-db-password"));
+        assertThat(config.database().user()).isEqualTo("gatehouse");
+        assertThat(config.database().password().reveal()).isEqualTo("s3cret-db-password");
+        assertThat(config.database().maxPoolSize()).isEqualTo(4);
+        assertThat(config.toString()).doesNotContain("s3cret-db-password");
+
+        GatewayConfig fromEnv = load(MINIMAL_NODE, Map.of("GATEHOUSE_DB_URL", "jdbc:postgresql://other:5432/gh"));
+        assertThat(fromEnv.database().url()).isEqualTo("jdbc:postgresql://other:5432/gh");
+    }
+
+    @Test
+    void aDatabaseUrlOfAnotherKindIsRefused() {
+        assertThatThrownBy(() -> load(MINIMAL_NODE + "database: { url: \"jdbc:mysql://db/gh\" }\n", Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("database.url: \"jdbc:mysql://db/gh\"")
+                .hasMessageContaining("jdbc:postgresql");
+    }
+
+    @Test
+    void nodeLocalSectionsCannotBeStoredAsSharedOnes() {
+        ConfigLoader loader = new ConfigLoader(name -> null);
+        GatewayConfig local = load(MINIMAL_NODE, Map.of());
+        assertThatThrownBy(() -> loader.withShared(
+                        local,
+                        new com.fasterxml.jackson.databind.ObjectMapper()
+                                .createObjectNode()
+                                .put("node", 1)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("node: unknown key");
     }
 
     // --- validation -------------------------------------------------------------------------
