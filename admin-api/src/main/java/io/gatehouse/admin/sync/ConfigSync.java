@@ -234,7 +234,12 @@ public final class ConfigSync implements AutoCloseable {
 
     /** Stores the config file's sections when the database holds no configuration yet. */
     private void seedIfEmpty() {
-        if (parts.repository().version() != 0) {
+        long stored = parts.repository().version();
+        if (stored != 0) {
+            log.info(
+                    "the database holds config version {}; the config file's providers, models, auth, policies and"
+                            + " limits only seed an empty database and are not used",
+                    stored);
             return;
         }
         Map<ResourceKind, List<Documents.Row>> rows =
