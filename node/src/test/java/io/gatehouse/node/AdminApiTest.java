@@ -168,7 +168,8 @@ class AdminApiTest {
         HttpResponse<String> badPolicy = admin.post(
                 "/admin/v1/policies", "{\"name\":\"broken\",\"when\":\"claims.sub ==\",\"allow_models\":[\"demo\"]}");
         assertThat(badPolicy.statusCode()).isEqualTo(422);
-        assertThat(json(badPolicy).at("/error/message").asText()).contains("broken");
+        assertThat(json(badPolicy).at("/error/param").asText()).isEqualTo("when");
+        assertThat(json(badPolicy).at("/error/message").asText()).contains("claims.sub ==");
 
         HttpResponse<String> inUse = admin.delete("/admin/v1/providers/mock");
         assertThat(inUse.statusCode()).isEqualTo(422);

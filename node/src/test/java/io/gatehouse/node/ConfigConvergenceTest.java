@@ -142,6 +142,8 @@ class ConfigConvergenceTest {
         System.out.println("config convergence, 3 nodes, commit -> all running (ms, sorted): " + millis);
         assertThat(millis.get(millis.size() / 2)).isLessThan(1000);
 
+        // Each node reports the version it runs; the cluster view shows them all once the reports spread.
+        awaitAll(node -> json(nodeA.get("/admin/v1/cluster")).get("converged").asBoolean());
         JsonView view = JsonView.of(json(nodeA.get("/admin/v1/cluster")));
         assertThat(view.configVersions()).hasSize(3).allMatch(v -> v == view.latest());
     }
