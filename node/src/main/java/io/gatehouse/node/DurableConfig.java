@@ -76,11 +76,8 @@ final class DurableConfig implements AutoCloseable {
         Secrets secrets = new Secrets(box);
         ConfigLoader loader = new ConfigLoader(env);
         Database database = Database.create(settings);
-        ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "config-sync");
-            thread.setDaemon(true);
-            return thread;
-        });
+        ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("config-sync").daemon().factory());
         try {
             ConfigRepository repository = new ConfigRepository(database);
             ConfigSync sync = ConfigSync.start(new ConfigSync.Parts(

@@ -87,11 +87,8 @@ public final class Node {
         NodeConfig nodeConfig = config.node();
         Closer resources = new Closer();
         try {
-            ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
-                Thread thread = new Thread(runnable, "gatehouse-timer");
-                thread.setDaemon(true);
-                return thread;
-            });
+            ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
+                    Thread.ofPlatform().name("gatehouse-timer").daemon().factory());
             resources.register(scheduler::shutdownNow);
             GatewayMetrics metrics = resources.register(new GatewayMetrics(nodeConfig.name()));
             UpstreamClient upstream = resources.register(UpstreamClient.start(new UpstreamClient.Settings(
@@ -126,11 +123,9 @@ public final class Node {
                     metrics,
                     ready,
                     degraded));
-            ExecutorService adminWorkers = Executors.newFixedThreadPool(4, runnable -> {
-                Thread thread = new Thread(runnable, "admin-worker");
-                thread.setDaemon(true);
-                return thread;
-            });
+            // Admin calls block on the database; they get threads of their own, never the data plane's.
+            ExecutorService adminWorkers = Executors.newFixedThreadPool(
+                    4, Thread.ofPlatform().name("admin-worker-", 1).daemon().factory());
             resources.register(adminWorkers::shutdownNow);
             AdminApi.Parts admin = new AdminApi.Parts(
                     durable != null ? durable.editor() : fileReader(config),

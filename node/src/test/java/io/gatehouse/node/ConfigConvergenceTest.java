@@ -50,30 +50,13 @@ class ConfigConvergenceTest {
         String masterKey = TestDatabaseConfig.masterKey();
         for (int i = 0; i < 3; i++) {
             nodes.add(TestNodes.start(
-                    """
-                    node:
-                      name: node-%s
-                      http_port: 0
-                      admin_port: 0
-                      shutdown_grace: 1s
-                      data_dir: "%s"
-                      admin_token: %s
-                    %s%s
-                    providers:
-                      - { name: mock, type: mock }
-                    models:
-                      - name: demo
-                        deployments: [{ provider: mock }]
-                    auth:
-                      api_keys:
-                        - { name: seed, key: %s }
-                    """.formatted(
-                                    "abc".charAt(i),
-                                    Files.createTempDirectory("gatehouse-node-"),
-                                    ADMIN_TOKEN,
-                                    cluster.yaml(i),
-                                    TestDatabaseConfig.yaml(database),
-                                    SEED_KEY),
+                    TestDatabaseConfig.nodeYaml(
+                            "node-" + "abc".charAt(i),
+                            Files.createTempDirectory("gatehouse-node-"),
+                            ADMIN_TOKEN,
+                            cluster.yaml(i),
+                            database,
+                            SEED_KEY),
                     Map.of("GATEHOUSE_MASTER_KEY", masterKey)));
         }
         nodeA = new AdminClient(nodes.get(0).adminPort(), ADMIN_TOKEN);

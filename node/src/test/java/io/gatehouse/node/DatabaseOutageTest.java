@@ -140,24 +140,7 @@ class DatabaseOutageTest {
 
     private Node start(String name, Path dataDir, String cluster, DatabaseSettings settings, String masterKey) {
         return TestNodes.start(
-                """
-                node:
-                  name: node-%s
-                  http_port: 0
-                  admin_port: 0
-                  shutdown_grace: 1s
-                  data_dir: "%s"
-                  admin_token: %s
-                %s%s
-                providers:
-                  - { name: mock, type: mock }
-                models:
-                  - name: demo
-                    deployments: [{ provider: mock }]
-                auth:
-                  api_keys:
-                    - { name: ops, key: %s }
-                """.formatted(name, dataDir, ADMIN_TOKEN, cluster, TestDatabaseConfig.yaml(settings), KEY),
+                TestDatabaseConfig.nodeYaml("node-" + name, dataDir, ADMIN_TOKEN, cluster, settings, KEY),
                 Map.of("GATEHOUSE_MASTER_KEY", masterKey));
     }
 

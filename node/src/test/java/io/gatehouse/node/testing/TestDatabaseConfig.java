@@ -1,6 +1,7 @@
 package io.gatehouse.node.testing;
 
 import io.gatehouse.admin.store.DatabaseSettings;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Base64;
 
@@ -22,6 +23,38 @@ public final class TestDatabaseConfig {
         }
         yaml.append("  connect_timeout: 1s\n");
         return yaml.toString();
+    }
+
+    /**
+     * The config of a node named {@code name} keeping its configuration in {@code settings}: free
+     * ports, the admin token, the mock model {@code demo} and one gateway API key, which seed an
+     * empty database.
+     */
+    public static String nodeYaml(
+            String name,
+            Path dataDir,
+            String adminToken,
+            String clusterYaml,
+            DatabaseSettings settings,
+            String apiKey) {
+        return """
+                node:
+                  name: %s
+                  http_port: 0
+                  admin_port: 0
+                  shutdown_grace: 1s
+                  data_dir: "%s"
+                  admin_token: %s
+                %s%s
+                providers:
+                  - { name: mock, type: mock }
+                models:
+                  - name: demo
+                    deployments: [{ provider: mock }]
+                auth:
+                  api_keys:
+                    - { name: seed, key: %s }
+                """.formatted(name, dataDir, adminToken, clusterYaml, yaml(settings), apiKey);
     }
 
     /** A new random master key, as GATEHOUSE_MASTER_KEY holds it. */
