@@ -71,6 +71,12 @@ final class ConfigSwitch implements AutoCloseable {
         Authenticator authenticator = authenticator(config.auth());
         ActiveConfig next =
                 new ActiveConfig(version, authenticator, policies, catalog(config, nextProviders), config.limits());
+        for (Map.Entry<ProviderConfig, ChatProvider> old : providers.entrySet()) {
+            if (!nextProviders.containsKey(old.getKey())) {
+                ChatProvider retired = old.getValue();
+                scheduler.schedule(() -> factory.retire(retired), retireAfter.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        }
         providers = Map.copyOf(nextProviders);
         active = next;
     }

@@ -26,8 +26,10 @@ import io.gatehouse.providers.tokens.TokenCounter;
 import io.gatehouse.providers.transport.UpstreamClient;
 import java.net.URI;
 import java.time.Clock;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,12 +45,21 @@ final class ProviderFactory implements AutoCloseable {
     private final UpstreamClient upstream;
     private final TokenCounter tokens;
     private final ScheduledExecutorService scheduler;
-    private final List<AutoCloseable> resources = new CopyOnWriteArrayList<>();
+    /** The background work of each provider built, by provider (identity). */
+    private final Map<ChatProvider, AutoCloseable> resources = Collections.synchronizedMap(new IdentityHashMap<>());
 
     ProviderFactory(UpstreamClient upstream, TokenCounter tokens, ScheduledExecutorService scheduler) {
         this.upstream = requireNonNull(upstream, "upstream");
         this.tokens = requireNonNull(tokens, "tokens");
         this.scheduler = requireNonNull(scheduler, "scheduler");
+    }
+
+    /** Stops the background work of {@code provider}, once no request uses it any more. */
+    void retire(ChatProvider provider) {
+        AutoCloseable resource = resources.remove(provider);
+        if (resource != null) {
+            close(resource);
+        }
     }
 
     ChatProvider create(ProviderConfig config) {
@@ -114,22 +125,7 @@ final class ProviderFactory implements AutoCloseable {
                         upstream,
                         timeouts);
             }
-            case "vertex-ai" -> {
-                ProviderConfig.VertexConfig vertex = requireNonNull(config.vertex(), "vertex settings");
-                VertexEndpoint endpoint = new VertexEndpoint(config.baseUrl(), vertex.project(), vertex.location());
-                GoogleServiceAccountCredential credential;
-                try {
-                    credential = GoogleServiceAccountCredential.start(
-                            config.name(), vertex.credentials().reveal(), upstream, scheduler);
-                    resources.add(credential);
-                } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException(
-                            "providers." + config.name() + ".credentials_file: " + e.getMessage(), e);
-                }
-                // Vertex AI embeds through :predict, another format: no embeddings translator (yet).
-                yield new HttpProvider(
-                        config.name(), endpoint, credential, new GeminiTranslator(), null, upstream, timeouts);
-            }
+            case "vertex-ai" -> vertex(config, timeouts);
             case "bedrock" -> {
                 ProviderConfig.AwsConfig aws = requireNonNull(config.aws(), "aws settings");
                 URI baseUrl = config.baseUrl();
@@ -155,17 +151,42 @@ final class ProviderFactory implements AutoCloseable {
         };
     }
 
+    /** A Vertex AI provider, whose service account token is refreshed in the background. */
+    private ChatProvider vertex(ProviderConfig config, Timeouts timeouts) {
+        ProviderConfig.VertexConfig vertex = requireNonNull(config.vertex(), "vertex settings");
+        VertexEndpoint endpoint = new VertexEndpoint(config.baseUrl(), vertex.project(), vertex.location());
+        GoogleServiceAccountCredential credential;
+        try {
+            credential = GoogleServiceAccountCredential.start(
+                    config.name(), vertex.credentials().reveal(), upstream, scheduler);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    "providers." + config.name() + ".credentials_file: " + e.getMessage(), e);
+        }
+        // Vertex AI embeds through :predict, another format: no embeddings translator (yet).
+        ChatProvider provider =
+                new HttpProvider(config.name(), endpoint, credential, new GeminiTranslator(), null, upstream, timeouts);
+        resources.put(provider, credential);
+        return provider;
+    }
+
     /** Stops the background work of every provider built. */
     @Override
     public void close() {
-        for (AutoCloseable resource : resources) {
-            try {
-                resource.close();
-            } catch (Exception e) {
-                log.warn("could not close {}", resource, e);
-            }
+        List<AutoCloseable> all;
+        synchronized (resources) {
+            all = List.copyOf(resources.values());
+            resources.clear();
         }
-        resources.clear();
+        all.forEach(ProviderFactory::close);
+    }
+
+    private static void close(AutoCloseable resource) {
+        try {
+            resource.close();
+        } catch (Exception e) {
+            log.warn("could not close {}", resource, e);
+        }
     }
 
     private static Credential bearer(Secret key) {
