@@ -16,14 +16,20 @@ import io.gatehouse.node.testing.AdminClient;
 import io.gatehouse.node.testing.TestDatabaseConfig;
 import io.gatehouse.node.testing.TestIdentityProvider;
 import io.gatehouse.node.testing.TestNodes;
+import java.net.URI;
 import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.assertj.core.api.ThrowableAssert;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -144,7 +150,7 @@ class AdminApiTest {
 
         HttpResponse<String> wrongType = admin.send(admin.request("/admin/v1/providers")
                 .header("Content-Type", "text/plain")
-                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("name=x")));
+                .POST(HttpRequest.BodyPublishers.ofString("name=x")));
         assertThat(wrongType.statusCode()).isEqualTo(415);
         assertThat(wrongType.body()).doesNotContain("Exception").doesNotContain("at io.");
     }
@@ -270,6 +276,43 @@ class AdminApiTest {
     }
 
     @Test
+    void aStreamInFlightFinishesOnTheConfigurationItStartedWith() throws Exception {
+        assertThat(admin.post(
+                                "/admin/v1/providers",
+                                "{\"name\":\"slow\",\"type\":\"mock\",\"stream_chunks\":8,\"chunk_interval\":\"100ms\"}")
+                        .statusCode())
+                .isEqualTo(201);
+        assertThat(admin.post(
+                                "/admin/v1/models?wait=converged",
+                                "{\"name\":\"slow-model\",\"deployments\":[{\"provider\":\"slow\"}]}")
+                        .statusCode())
+                .isEqualTo(201);
+
+        HttpRequest request = HttpRequest.newBuilder(URI.create(TestNodes.baseUrl(node) + "/v1/chat/completions"))
+                .header("Authorization", "Bearer " + SEED_KEY)
+                .header("Content-Type", "application/json")
+                .POST(
+                        HttpRequest.BodyPublishers.ofString(
+                                "{\"model\":\"slow-model\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"one two three four five six seven eight\"}]}"))
+                .build();
+        HttpResponse<Stream<String>> stream =
+                HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofLines());
+        Iterator<String> lines = stream.body().iterator();
+        assertThat(lines.next()).startsWith("data: "); // the stream has begun
+
+        // Both go while the answer streams: new requests no longer find the model...
+        assertThat(admin.delete("/admin/v1/models/slow-model?wait=converged").statusCode())
+                .isEqualTo(204);
+        assertThat(admin.delete("/admin/v1/providers/slow?wait=converged").statusCode())
+                .isEqualTo(204);
+        assertThat(ConfigConvergenceTest.chat(node, SEED_KEY, "slow-model")).isEqualTo(404);
+        // ...and the one in flight ends as it would have.
+        List<String> rest = new ArrayList<>();
+        lines.forEachRemaining(rest::add);
+        assertThat(rest).contains("data: [DONE]").noneMatch(line -> line.contains("\"error\""));
+    }
+
+    @Test
     void theWholeConfigurationExportsAndImportsWithADryRun() {
         HttpResponse<String> exported = admin.send(admin.request("/admin/v1/config")
                 .header("Accept", "application/yaml")
@@ -284,7 +327,7 @@ class AdminApiTest {
         HttpResponse<String> dry = admin.send(admin.request("/admin/v1/config?dry_run=true")
                 .header("Content-Type", "application/yaml")
                 .header("If-Match", etag)
-                .PUT(java.net.http.HttpRequest.BodyPublishers.ofString(withExtra)));
+                .PUT(HttpRequest.BodyPublishers.ofString(withExtra)));
         assertThat(dry.statusCode()).as(dry.body()).isEqualTo(200);
         assertThat(json(dry).at("/created/models/0").asText()).isEqualTo("imported");
         assertThat(admin.get("/admin/v1/models/imported").statusCode()).isEqualTo(404);
@@ -296,7 +339,7 @@ class AdminApiTest {
         HttpResponse<String> stale = admin.send(admin.request("/admin/v1/config")
                 .header("Content-Type", "application/yaml")
                 .header("If-Match", etag)
-                .PUT(java.net.http.HttpRequest.BodyPublishers.ofString(document)));
+                .PUT(HttpRequest.BodyPublishers.ofString(document)));
         assertThat(stale.statusCode()).isEqualTo(412);
 
         HttpResponse<String> local = admin.putYaml("/admin/v1/config", "node:\n  http_port: 1\n");
