@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -30,6 +31,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The side-by-side load harness: the same client and the same loopback upstream, measured directly
@@ -178,7 +180,7 @@ public final class SideBySide {
                         URI.create("http://127.0.0.1:" + Nginx.port(nginx) + "/v1/chat/completions"),
                         Map.of(),
                         null));
-                members.put("nginx", List.of(new Member("nginx", nginx::pids, false)));
+                members.put("nginx", List.of(new Member("nginx", nginx::pids, null)));
             }
             if (portkey != null) {
                 try {
@@ -193,7 +195,7 @@ public final class SideBySide {
                                     "x-portkey-custom-host",
                                     "http://" + upstreamHost + "/v1"),
                             null));
-                    members.put("portkey", List.of(new Member("portkey (node)", portkey::pids, false)));
+                    members.put("portkey", List.of(new Member("portkey (node)", portkey::pids, null)));
                 } catch (IllegalStateException e) {
                     notes.add("Portkey: not measured: it did not start: " + e.getMessage());
                     portkey.close();
@@ -202,7 +204,7 @@ public final class SideBySide {
             single.awaitReady(client, base.startTimeoutMillis());
             targets.add(new AddedLatency.Target(
                     "gh-single", "Gatehouse, 1 node, full pipeline", single.chatUri(), Map.of(), single));
-            members.put("gh-single", List.of(new Member("node", () -> pidsOf(single), true)));
+            members.put("gh-single", List.of(new Member("node", () -> pidsOf(single), single)));
             if (!cluster.isEmpty()) {
                 for (NodeProcess node : cluster) {
                     node.awaitReady(client, base.startTimeoutMillis());
@@ -223,9 +225,9 @@ public final class SideBySide {
                 List<Member> clusterMembers = new ArrayList<>();
                 for (int i = 0; i < cluster.size(); i++) {
                     NodeProcess node = cluster.get(i);
-                    clusterMembers.add(new Member("node " + (i + 1), () -> pidsOf(node), true));
+                    clusterMembers.add(new Member("node " + (i + 1), () -> pidsOf(node), node));
                 }
-                clusterMembers.add(new Member("nginx (load balancer)", lb::pids, false));
+                clusterMembers.add(new Member("nginx (load balancer)", lb::pids, null));
                 members.put("gh-cluster", clusterMembers);
             }
 
@@ -393,6 +395,7 @@ public final class SideBySide {
                 for (AddedLatency.Target t : AddedLatency.rotate(targets, i)) {
                     List<Member> group = members.get(t.key());
                     long[] cpuBefore = cpuTicks(group);
+                    Map<String, Long> threadsBefore = threadTicks(group);
                     Map<String, Long> peak = new LinkedHashMap<>();
                     ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> {
                         Thread thread = new Thread(r, "rss-sampler");
@@ -429,6 +432,9 @@ public final class SideBySide {
                         Load load = loads.get(t.key());
                         load.add(result);
                         load.cpuTicks += cpuAfter[0] - cpuBefore[0];
+                        threadTicks(group)
+                                .forEach((thread, ticks) -> load.threadTicks.merge(
+                                        thread, ticks - threadsBefore.getOrDefault(thread, 0L), Long::sum));
                         peak.forEach((name, kib) -> load.peakRssKib.merge(name, kib, Math::max));
                         writeSamples("throughput", t, i - settings.throughputWarmupRounds() + 1, result);
                     }
@@ -481,6 +487,17 @@ public final class SideBySide {
         }
     }
 
+    /** CPU ticks so far of the Gatehouse nodes of a group, by thread group, summed over the nodes. */
+    private static Map<String, Long> threadTicks(List<Member> group) {
+        Map<String, Long> ticks = new TreeMap<>();
+        for (Member m : group) {
+            if (m.node() != null) {
+                m.node().cpuTicksByThreadGroup().forEach((thread, t) -> ticks.merge(thread, t, Long::sum));
+            }
+        }
+        return ticks;
+    }
+
     /** User + system CPU ticks of a group's processes so far (processes that ended count no more). */
     private static long[] cpuTicks(List<Member> group) {
         long total = 0;
@@ -503,8 +520,14 @@ public final class SideBySide {
         }
     }
 
-    /** One part of a system under test: a node, or nginx or Node.js with its children. */
-    record Member(String name, Supplier<List<Long>> pids, boolean gatehouseNode) {
+    /**
+     * One part of a system under test: a Gatehouse node ({@code node} set), or nginx or Node.js with
+     * its children.
+     */
+    record Member(
+            String name,
+            Supplier<List<Long>> pids,
+            @Nullable NodeProcess node) {
         /** A {@code /proc/PID/status} field summed over the member's processes, in KiB (-1 if none). */
         long sumKib(String field) {
             long sum = -1;
@@ -528,6 +551,8 @@ public final class SideBySide {
         long cpuTicks;
         long maxSendLagNanos;
         final Map<String, Long> peakRssKib = new LinkedHashMap<>();
+        /** CPU ticks of Gatehouse nodes during the measured rounds, by thread group. */
+        final Map<String, Long> threadTicks = new TreeMap<>();
 
         void add(LoadGenerator.Result r) {
             latencies.addAll(r.latencies());

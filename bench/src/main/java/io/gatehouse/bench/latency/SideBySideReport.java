@@ -131,6 +131,7 @@ final class SideBySideReport {
                 settings.openWarmupMillis() / 1000.0,
                 settings.openRounds(),
                 settings.openMillis() / 1000.0);
+        threadTable();
         streamTable();
         memoryTable();
         return md.toString();
@@ -320,6 +321,42 @@ final class SideBySideReport {
                     us(s.quantile(0.99)),
                     us(s.quantile(0.999)),
                     l.failed);
+        }
+        line("");
+    }
+
+    /** Where the Gatehouse nodes spent their CPU during the throughput rounds, per call. */
+    private void threadTable() {
+        List<AddedLatency.Target> nodes = targets.stream()
+                .filter(t -> !throughput.get(t.key()).threadTicks.isEmpty())
+                .toList();
+        if (nodes.isEmpty()) {
+            return;
+        }
+        line(
+                "Gatehouse CPU per call during the throughput rounds, by thread group, all nodes (µs; groups under 5 µs left out):");
+        line("");
+        line(
+                "| thread group |%s",
+                nodes.stream().map(t -> " " + t.label() + " |").reduce("", String::concat));
+        line("|---|%s", "---:|".repeat(nodes.size()));
+        java.util.Set<String> groups = new java.util.TreeSet<>();
+        nodes.forEach(t -> groups.addAll(throughput.get(t.key()).threadTicks.keySet()));
+        for (String group : groups) {
+            StringBuilder row = new StringBuilder("| `" + group + "` |");
+            boolean shown = false;
+            for (AddedLatency.Target t : nodes) {
+                SideBySide.Load l = throughput.get(t.key());
+                double perCall = l.threadTicks.getOrDefault(group, 0L)
+                        * 1e6
+                        / settings.latency().clockTicksPerSecond()
+                        / Math.max(1, l.completed);
+                shown |= perCall >= 5;
+                row.append(String.format(Locale.ROOT, " %.0f |", perCall));
+            }
+            if (shown) {
+                line("%s", row);
+            }
         }
         line("");
     }
