@@ -4,7 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -55,6 +57,26 @@ public final class HazelcastRateLimits implements RateLimits {
     }
 
     @Override
+    public CompletableFuture<List<BucketResult>> takeAll(String key, long[] capacities, long[] amounts) {
+        return buckets.submitToKey(key, new TakeBuckets(capacities, amounts, false, expectedMembers))
+                .toCompletableFuture()
+                .thenApply(HazelcastRateLimits::results);
+    }
+
+    @Override
+    public void adjustAll(String key, long[] capacities, long[] amounts) {
+        long[] negated = new long[amounts.length];
+        boolean any = false;
+        for (int i = 0; i < amounts.length; i++) {
+            negated[i] = -amounts[i];
+            any |= amounts[i] != 0;
+        }
+        if (any) {
+            buckets.submitToKey(key, new TakeBuckets(capacities, negated, true, expectedMembers));
+        }
+    }
+
+    @Override
     public CompletableFuture<BucketResult> acquireSlot(String key, long limit, String leaseId) {
         return slots.submitToKey(key, new SlotLeases(SlotLeases.ACQUIRE, leaseId, limit, expectedMembers))
                 .toCompletableFuture()
@@ -73,5 +95,13 @@ public final class HazelcastRateLimits implements RateLimits {
 
     private static BucketResult result(long[] r) {
         return new BucketResult(r[0] == 1, r[1], r[2], r[3], r[4]);
+    }
+
+    private static List<BucketResult> results(long[] r) {
+        List<BucketResult> results = new ArrayList<>(r.length / 5);
+        for (int i = 0; i + 4 < r.length; i += 5) {
+            results.add(new BucketResult(r[i] == 1, r[i + 1], r[i + 2], r[i + 3], r[i + 4]));
+        }
+        return results;
     }
 }

@@ -89,6 +89,28 @@ public final class TokenCounter {
         return countPrompt(request, this::estimate);
     }
 
+    /**
+     * The prompt tokens of a chat request, roughly, without the tokenizer: each text counts a quarter
+     * of its UTF-8 bytes (rounded up), with the same framing as {@link #countPrompt}. One pass over
+     * the texts, a hundred times cheaper than counting; within tens of percent of the real count for
+     * English prose and code. For reservations settled later with the provider's real usage
+     * (tokens-per-minute limits), where only the order of magnitude matters.
+     */
+    public static int roughPrompt(ChatRequest request) {
+        return countPrompt(request, TokenCounter::rough);
+    }
+
+    /** A quarter of the UTF-8 bytes of {@code text}, rounded up: a rough token count. */
+    static int rough(String text) {
+        long bytes = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            // A surrogate pair is 4 bytes in UTF-8: 2 for each half.
+            bytes += c < 0x80 ? 1 : c < 0x800 || Character.isSurrogate(c) ? 2 : 3;
+        }
+        return (int) Math.min(Integer.MAX_VALUE, (bytes + 3) / 4);
+    }
+
     /** Tokens in {@code text}, estimated from a sample when it is long (see {@link #estimatePrompt}). */
     public int estimate(String text) {
         if (text.length() <= ESTIMATE_SAMPLE_CHARS) {
@@ -99,7 +121,7 @@ public final class TokenCounter {
                 Integer.MAX_VALUE, (sample * text.length() + ESTIMATE_SAMPLE_CHARS - 1) / ESTIMATE_SAMPLE_CHARS);
     }
 
-    private int countPrompt(ChatRequest request, ToIntFunction<String> count) {
+    private static int countPrompt(ChatRequest request, ToIntFunction<String> count) {
         int total = TOKENS_PER_REPLY;
         for (JsonNode message : request.body().get("messages")) {
             total += TOKENS_PER_MESSAGE;
