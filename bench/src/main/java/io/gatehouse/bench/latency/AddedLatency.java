@@ -513,6 +513,30 @@ public final class AddedLatency {
             Path workDir,
             Path out) {
 
+        /** These settings with nodes started from {@code jar} instead. */
+        Settings withNodeJar(Path jar) {
+            return new Settings(
+                    mode,
+                    warmupRounds,
+                    rounds,
+                    perRound,
+                    streamWarmupRounds,
+                    streamRounds,
+                    streamsPerRound,
+                    streamEvents,
+                    streamIntervalMillis,
+                    bodyBytes,
+                    phaseLimitSeconds,
+                    startTimeoutMillis,
+                    clockTicksPerSecond,
+                    jfr,
+                    java,
+                    nodeJvmOptions,
+                    jar,
+                    workDir,
+                    out);
+        }
+
         static Settings fromSystemProperties(String mode) {
             boolean full = switch (mode) {
                 case "quick" -> false;

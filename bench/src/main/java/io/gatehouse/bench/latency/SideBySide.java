@@ -146,6 +146,16 @@ public final class SideBySide {
                     + "  port: " + AddedLatency.freePort() + "\n";
             NodeProcess single = AddedLatency.startNode(base, "single", nodeExtra, singleCluster, body);
             running.add(single);
+            NodeProcess baseline = null;
+            if (settings.baselineJar() != null) {
+                String baselineCluster = "cluster:\n"
+                        + "  name: " + AddedLatency.uniqueClusterName("baseline") + "\n"
+                        + "  bind_address: 127.0.0.1\n"
+                        + "  port: " + AddedLatency.freePort() + "\n";
+                baseline = AddedLatency.startNode(
+                        base.withNodeJar(settings.baselineJar()), "baseline", nodeExtra, baselineCluster, body);
+                running.add(baseline);
+            }
             List<NodeProcess> cluster = new ArrayList<>();
             if (nginx != null) {
                 List<Integer> ports = new ArrayList<>();
@@ -205,6 +215,15 @@ public final class SideBySide {
             targets.add(new AddedLatency.Target(
                     "gh-single", "Gatehouse, 1 node, full pipeline", single.chatUri(), Map.of(), single));
             members.put("gh-single", List.of(new Member("node", () -> pidsOf(single), single)));
+            if (baseline != null) {
+                NodeProcess node = baseline;
+                node.awaitReady(client, base.startTimeoutMillis());
+                targets.add(new AddedLatency.Target(
+                        "gh-baseline", "Gatehouse, 1 node, baseline build", node.chatUri(), Map.of(), node));
+                members.put("gh-baseline", List.of(new Member("node", () -> pidsOf(node), node)));
+                notes.add("Baseline build: " + settings.baselineJar() + ", run as a second single node beside this"
+                        + " build's, with the same config.");
+            }
             if (!cluster.isEmpty()) {
                 for (NodeProcess node : cluster) {
                     node.awaitReady(client, base.startTimeoutMillis());
@@ -588,7 +607,8 @@ public final class SideBySide {
             String nginx,
             String nodeJs,
             String portkeyScript,
-            String portkeyMissing) {
+            String portkeyMissing,
+            @Nullable Path baselineJar) {
 
         static Settings fromSystemProperties(String mode) {
             boolean full = switch (mode) {
@@ -647,7 +667,10 @@ public final class SideBySide {
                     Files.isExecutable(Path.of(nginx)) ? nginx : null,
                     System.getProperty("bench.nodeJs", "node"),
                     portkeyMissing == null ? script : null,
-                    portkeyMissing);
+                    portkeyMissing,
+                    System.getProperty("bench.baselineJar", "").isBlank()
+                            ? null
+                            : Path.of(System.getProperty("bench.baselineJar")));
         }
     }
 }

@@ -240,6 +240,20 @@ final class SideBySideReport {
                     "| %s: peak RSS of a node under load (MiB) | %s | %s | %s |",
                     who, mib(maxNode), "< 512", maxNode < 0 ? "n/a" : maxNode < 512 * 1024 ? "yes" : "**no**");
         }
+        if (sequential.containsKey("gh-baseline")) {
+            SideBySide.Load now = throughput.get(GH);
+            SideBySide.Load before = throughput.get("gh-baseline");
+            line(
+                    "| this build against the baseline build: added p50, p99 (µs) | %s → %s, %s → %s | | |",
+                    us(addedSequential("gh-baseline", 0.5)),
+                    us(addedSequential(GH, 0.5)),
+                    us(addedSequential("gh-baseline", 0.99)),
+                    us(addedSequential(GH, 0.99)));
+            line(
+                    "| this build against the baseline build: throughput (calls/s), CPU per call (µs) | %.0f → %.0f,"
+                            + " %s → %s | | |",
+                    before.meanPerSecond(), now.meanPerSecond(), cpuPerCall(before), cpuPerCall(now));
+        }
         line("");
     }
 
