@@ -14,6 +14,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Deque;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import org.xnio.ChannelListener;
 import org.xnio.IoUtils;
 import org.xnio.XnioIoThread;
@@ -21,9 +22,11 @@ import org.xnio.channels.StreamSinkChannel;
 
 /**
  * A loopback HTTP/1.1 stand-in for an OpenAI-compatible upstream: {@code POST /v1/chat/completions}
- * answers a fixed JSON body at once, or, when the request asks for {@code "stream":true}, timed
- * {@code data:} events as OpenAI streams them; {@code GET /v1/stream} sends timed events with the
- * count and interval taken from the query. Thread-safe.
+ * answers a fixed JSON body (at once, or after the delay set with {@link #delayMillis(int)}, which
+ * stands for a provider's processing time), or, when the request asks for {@code "stream":true},
+ * timed {@code data:} events as OpenAI streams them; {@code GET /v1/stream} sends timed events with
+ * the count and interval taken from the query. Delays are timers on the I/O threads, so a delayed
+ * answer holds a connection but no thread. Thread-safe.
  */
 public final class LoopbackServer implements AutoCloseable {
     static final String CHAT_PATH = "/v1/chat/completions";
@@ -39,6 +42,8 @@ public final class LoopbackServer implements AutoCloseable {
     private final int chatStreamEvents;
     private final int chatStreamIntervalMillis;
     private final int port;
+    private final LongAdder chatRequests = new LongAdder();
+    private volatile int delayMillis;
 
     private LoopbackServer(Undertow server, byte[] chatResponse, int chatStreamEvents, int chatStreamIntervalMillis) {
         this.server = server;
@@ -90,18 +95,47 @@ public final class LoopbackServer implements AutoCloseable {
         return chatResponse.length;
     }
 
+    /**
+     * Delays every later non-streamed chat answer by {@code millis} (0: answer at once); streamed
+     * answers keep their own event interval.
+     */
+    public void delayMillis(int millis) {
+        if (millis < 0 || millis > 60_000) {
+            throw new IllegalArgumentException("delay: " + millis + " ms (expected: 0..60000)");
+        }
+        delayMillis = millis;
+    }
+
+    /** Chat requests received so far, streamed or not. */
+    public long chatRequests() {
+        return chatRequests.sum();
+    }
+
     private void chat(HttpServerExchange exchange) {
         if (!exchange.getRequestMethod().equals(Methods.POST)) {
             exchange.setStatusCode(StatusCodes.METHOD_NOT_ALLOWED).endExchange();
             return;
         }
+        chatRequests.increment();
         exchange.getRequestReceiver().receiveFullBytes((ex, requestBody) -> {
             if (contains(requestBody, STREAM_TRUE)) {
                 streamEvents(ex, chatStreamEvents, chatStreamIntervalMillis);
                 return;
             }
             ex.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
-            ex.getResponseSender().send(ByteBuffer.wrap(chatResponse));
+            int delay = delayMillis;
+            if (delay == 0) {
+                ex.getResponseSender().send(ByteBuffer.wrap(chatResponse));
+                return;
+            }
+            // Keep the exchange open after this handler returns; the timer answers on the I/O thread.
+            ex.dispatch(
+                    SameThreadExecutor.INSTANCE,
+                    () -> ex.getIoThread()
+                            .executeAfter(
+                                    () -> ex.getResponseSender().send(ByteBuffer.wrap(chatResponse)),
+                                    delay,
+                                    TimeUnit.MILLISECONDS));
         });
     }
 

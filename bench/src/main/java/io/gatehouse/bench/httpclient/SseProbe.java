@@ -15,6 +15,7 @@ public final class SseProbe implements Consumer<ByteBuffer> {
 
     private final Samples delays;
     private final Samples arrivals;
+    private final Samples stamps;
     private final byte[] line = new byte[1024];
     private int length;
     private int events;
@@ -28,8 +29,18 @@ public final class SseProbe implements Consumer<ByteBuffer> {
      * @param arrivals receives, per stamped event, its arrival time ({@link System#nanoTime()})
      */
     public SseProbe(Samples delays, Samples arrivals) {
+        this(delays, arrivals, new Samples());
+    }
+
+    /**
+     * @param delays receives, per stamped event, its arrival minus the server's stamp (ns)
+     * @param arrivals receives, per stamped event, its arrival time ({@link System#nanoTime()})
+     * @param stamps receives, per stamped event, the server's stamp ({@link System#nanoTime()} at write)
+     */
+    public SseProbe(Samples delays, Samples arrivals, Samples stamps) {
         this.delays = delays;
         this.arrivals = arrivals;
+        this.stamps = stamps;
     }
 
     @Override
@@ -59,8 +70,10 @@ public final class SseProbe implements Consumer<ByteBuffer> {
                 for (int i = negative ? at + 1 : at; i < length && line[i] >= '0' && line[i] <= '9'; i++) {
                     stamp = stamp * 10 + (line[i] - '0');
                 }
-                delays.add(now - (negative ? -stamp : stamp));
+                long written = negative ? -stamp : stamp;
+                delays.add(now - written);
                 arrivals.add(now);
+                stamps.add(written);
                 events++;
             }
         }

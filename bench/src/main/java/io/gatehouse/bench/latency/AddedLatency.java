@@ -54,7 +54,7 @@ public final class AddedLatency {
     private int nextToken;
     private long failures;
 
-    private AddedLatency(
+    AddedLatency(
             Settings settings,
             BenchClient client,
             List<Target> targets,
@@ -102,9 +102,9 @@ public final class AddedLatency {
             Map<String, Long> rssAfterStart = new LinkedHashMap<>();
             nodes.forEach(n -> rssAfterStart.put(n.name(), n.statusKib("VmRSS")));
             List<Target> targets = List.of(
-                    new Target("direct", "direct to upstream", upstream.chatUri(), null),
-                    new Target("gw-open", "Gatehouse, no auth", open.chatUri(), open),
-                    new Target("gw-jwt", "Gatehouse, JWT + 5 policies", secured.chatUri(), secured));
+                    new Target("direct", "direct to upstream", upstream.chatUri(), Map.of(), null),
+                    new Target("gw-open", "Gatehouse, no auth", open.chatUri(), Map.of(), open),
+                    new Target("gw-jwt", "Gatehouse, JWT + 5 policies", secured.chatUri(), Map.of(), secured));
             samplesCsv.println("phase,target,round,kind,nanos");
             AddedLatency bench = new AddedLatency(
                     settings,
@@ -154,11 +154,31 @@ public final class AddedLatency {
     }
 
     private static NodeProcess startNode(Settings settings, String name, String configBody) throws IOException {
+        // Each node forms its own one-member cluster, under a name no other node on this machine
+        // uses, so the two never join each other or anyone else's.
+        String cluster = "cluster:\n"
+                + "  name: " + uniqueClusterName(name) + "\n"
+                + "  bind_address: 127.0.0.1\n"
+                + "  port: " + freePort() + "\n";
+        return startNode(settings, name, "", cluster, configBody);
+    }
+
+    /** A cluster name no other run on this machine uses, so bench nodes never join anyone else's. */
+    static String uniqueClusterName(String name) {
+        return "bench-" + name + "-" + Long.toHexString(ProcessHandle.current().pid()) + "-"
+                + Long.toHexString(System.nanoTime());
+    }
+
+    /**
+     * Starts a node from a config of its own {@code node} section (plus {@code nodeExtra}, indented
+     * keys), the given {@code cluster} section and {@code configBody} (providers, models, auth,
+     * policies). The config has no {@code database} key, so the node runs from the file alone.
+     */
+    static NodeProcess startNode(Settings settings, String name, String nodeExtra, String cluster, String configBody)
+            throws IOException {
         int httpPort = freePort();
         int adminPort = freePort();
         Path dataDir = settings.workDir().resolve("data-" + name);
-        // Each node forms its own one-member cluster, under a name no other node on this machine
-        // uses, so the two never join each other or anyone else's.
         String config = "node:\n"
                 + "  name: bench-" + name + "\n"
                 + "  bind_address: 127.0.0.1\n"
@@ -166,12 +186,8 @@ public final class AddedLatency {
                 + "  admin_port: " + adminPort + "\n"
                 + "  data_dir: \"" + dataDir + "\"\n"
                 + "  shutdown_grace: 2s\n"
-                + "cluster:\n"
-                + "  name: bench-" + name + "-"
-                + Long.toHexString(ProcessHandle.current().pid()) + "-"
-                + Long.toHexString(System.nanoTime()) + "\n"
-                + "  bind_address: 127.0.0.1\n"
-                + "  port: " + freePort() + "\n"
+                + nodeExtra
+                + cluster
                 + configBody;
         Path file = settings.workDir().resolve("gatehouse-" + name + ".yaml");
         Files.writeString(file, config);
@@ -196,7 +212,7 @@ public final class AddedLatency {
         return node;
     }
 
-    private static String providersAndModels(LoopbackServer upstream) {
+    static String providersAndModels(LoopbackServer upstream) {
         return "providers:\n"
                 + "  - name: loopback\n"
                 + "    type: openai\n"
@@ -217,7 +233,7 @@ public final class AddedLatency {
         return providersAndModels(upstream);
     }
 
-    private static String securedConfig(LoopbackServer upstream, BenchIssuer issuer) {
+    static String securedConfig(LoopbackServer upstream, BenchIssuer issuer) {
         return providersAndModels(upstream)
                 + "auth:\n"
                 + "  jwt:\n"
@@ -229,7 +245,7 @@ public final class AddedLatency {
                 + BenchPolicies.yaml();
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         }
@@ -267,13 +283,13 @@ public final class AddedLatency {
         return value;
     }
 
-    private static <T> List<T> rotate(List<T> items, int n) {
+    static <T> List<T> rotate(List<T> items, int n) {
         List<T> order = new ArrayList<>(items);
         Collections.rotate(order, -(n % items.size()));
         return order;
     }
 
-    private Map<String, Totals> sequential() throws InterruptedException {
+    Map<String, Totals> sequential() throws InterruptedException {
         Map<String, Totals> totals = new LinkedHashMap<>();
         targets.forEach(t -> totals.put(t.key(), new Totals()));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(settings.phaseLimitSeconds());
@@ -334,8 +350,8 @@ public final class AddedLatency {
         String authorization = authorization();
         long start = System.nanoTime();
         try {
-            BenchClient.Reply reply =
-                    client.post(t.uri(), authorization, chatBody).get(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            BenchClient.Reply reply = client.post(t.uri(), authorization, t.headers(), chatBody)
+                    .get(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             long took = System.nanoTime() - start;
             if (reply.status() == 200) {
                 return took;
@@ -357,7 +373,12 @@ public final class AddedLatency {
         }
     }
 
-    private Map<String, StreamTotals> streams() throws InterruptedException {
+    /** Failed calls so far, in every phase. */
+    long failures() {
+        return failures;
+    }
+
+    Map<String, StreamTotals> streams() throws InterruptedException {
         Map<String, StreamTotals> totals = new LinkedHashMap<>();
         targets.forEach(t -> totals.put(t.key(), new StreamTotals()));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(settings.phaseLimitSeconds());
@@ -371,11 +392,12 @@ public final class AddedLatency {
                 for (int s = 0; s < settings.streamsPerRound(); s++) {
                     Samples delays = new Samples();
                     Samples arrivals = new Samples();
-                    SseProbe probe = new SseProbe(delays, arrivals);
+                    Samples stamps = new Samples();
+                    SseProbe probe = new SseProbe(delays, arrivals, stamps);
                     long[] firstByte = {-1};
                     long start = System.nanoTime();
                     try {
-                        int status = client.stream(t.uri(), authorization(), streamBody, chunk -> {
+                        int status = client.stream(t.uri(), authorization(), t.headers(), streamBody, chunk -> {
                                     if (firstByte[0] < 0) {
                                         firstByte[0] = System.nanoTime();
                                     }
@@ -396,14 +418,21 @@ public final class AddedLatency {
                     StreamTotals st = totals.get(t.key());
                     st.streams++;
                     st.firstByte.add(firstByte[0] - start);
+                    st.firstEvent.add(arrivals.get(0) - start);
                     st.delays.addAll(delays);
                     samplesCsv.printf("stream,%s,%d,ttfb,%d%n", t.key(), round + 1, firstByte[0] - start);
+                    samplesCsv.printf("stream,%s,%d,first_event,%d%n", t.key(), round + 1, arrivals.get(0) - start);
                     for (int e = 0; e < delays.size(); e++) {
                         samplesCsv.printf("stream,%s,%d,event_delay,%d%n", t.key(), round + 1, delays.get(e));
                         if (e > 0) {
                             long gap = arrivals.get(e) - arrivals.get(e - 1);
+                            // The client's gap minus the upstream's own gap between the same two
+                            // writes: what the path added to the spacing (0 if nothing buffers).
+                            long excess = gap - (stamps.get(e) - stamps.get(e - 1));
                             st.gaps.add(gap);
+                            st.gapExcess.add(Math.abs(excess));
                             samplesCsv.printf("stream,%s,%d,gap,%d%n", t.key(), round + 1, gap);
+                            samplesCsv.printf("stream,%s,%d,gap_excess,%d%n", t.key(), round + 1, excess);
                         }
                     }
                 }
@@ -421,8 +450,12 @@ public final class AddedLatency {
         }
     }
 
-    /** Where requests go: the upstream itself or a node. */
-    record Target(String key, String label, URI uri, NodeProcess node) {
+    /**
+     * Where requests go: the upstream itself, a node, or another system in front of the upstream,
+     * with the request headers it needs besides {@code Authorization} ({@code node} is null but for a
+     * Gatehouse node started by this harness).
+     */
+    record Target(String key, String label, URI uri, Map<String, String> headers, NodeProcess node) {
         long[] cpuTicks() {
             return node == null ? null : node.cpuTicks();
         }
@@ -448,7 +481,13 @@ public final class AddedLatency {
     static final class StreamTotals {
         int streams;
         final Samples firstByte = new Samples();
+        /** From the send to the arrival of the first event (time to first token). */
+        final Samples firstEvent = new Samples();
+
         final Samples gaps = new Samples();
+        /** Per gap: |the client's gap minus the upstream's gap between the same two writes|. */
+        final Samples gapExcess = new Samples();
+
         final Samples delays = new Samples();
     }
 
@@ -473,6 +512,30 @@ public final class AddedLatency {
             Path nodeJar,
             Path workDir,
             Path out) {
+
+        /** These settings with nodes started from {@code jar} instead. */
+        Settings withNodeJar(Path jar) {
+            return new Settings(
+                    mode,
+                    warmupRounds,
+                    rounds,
+                    perRound,
+                    streamWarmupRounds,
+                    streamRounds,
+                    streamsPerRound,
+                    streamEvents,
+                    streamIntervalMillis,
+                    bodyBytes,
+                    phaseLimitSeconds,
+                    startTimeoutMillis,
+                    clockTicksPerSecond,
+                    jfr,
+                    java,
+                    nodeJvmOptions,
+                    jar,
+                    workDir,
+                    out);
+        }
 
         static Settings fromSystemProperties(String mode) {
             boolean full = switch (mode) {

@@ -110,32 +110,22 @@ final class NodeProcess implements AutoCloseable {
 
     /** A field of {@code /proc/PID/status} in KiB (VmRSS, VmHWM), or -1 if unavailable. */
     long statusKib(String field) {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {
-                if (line.startsWith(field + ":")) {
-                    return Long.parseLong(
-                            line.substring(field.length() + 1).replace("kB", "").trim());
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            return -1;
-        }
-        return -1;
+        return Procfs.statusKib(process.pid(), field);
     }
 
-    /**
-     * User and system CPU time consumed so far, in clock ticks (from {@code /proc/PID/stat}), or
-     * null if unavailable.
-     */
+    /** User and system CPU time consumed so far, in clock ticks, or null if unavailable. */
     long[] cpuTicks() {
-        try {
-            String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
-            // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return new long[] {Long.parseLong(fields[11]), Long.parseLong(fields[12])};
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
+        return Procfs.cpuTicks(process.pid());
+    }
+
+    /** The node's port for data-plane requests. */
+    int httpPort() {
+        return httpPort;
+    }
+
+    /** The node's admin URI for {@code path}. */
+    URI adminUri(String path) {
+        return URI.create("http://127.0.0.1:" + adminPort + path);
     }
 
     /**

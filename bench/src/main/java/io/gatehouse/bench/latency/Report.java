@@ -193,6 +193,8 @@ final class Report {
         streamRow("TTFB max (ms)", base, gateways, s -> s.firstByte.quantile(1.0), 1e6);
         streamRow("inter-event gap p50 (ms)", base, gateways, s -> s.gaps.quantile(0.5), 1e6);
         streamRow("inter-event gap p99 (ms)", base, gateways, s -> s.gaps.quantile(0.99), 1e6);
+        streamRow("|gap − upstream's gap| p50 (µs)", base, gateways, s -> s.gapExcess.quantile(0.5), 1e3);
+        streamRow("|gap − upstream's gap| p99 (µs)", base, gateways, s -> s.gapExcess.quantile(0.99), 1e3);
         streamRow("event delay p50 (µs)", base, gateways, s -> s.delays.quantile(0.5), 1e3);
         streamRow("event delay p99 (µs)", base, gateways, s -> s.delays.quantile(0.99), 1e3);
         streamRow("event delay max (µs)", base, gateways, s -> s.delays.quantile(1.0), 1e3);

@@ -9,6 +9,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -26,8 +27,10 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The cost of one cluster-wide rate-limit check ({@link RateLimits#take}, waited for), by where the
- * bucket's owner is:
+ * The cost of one cluster-wide rate-limit check ({@link RateLimits#take}, waited for), and of the
+ * admit step's check of a caller's requests and tokens buckets, as two takes on two keys ({@code
+ * takeTwo}, what it did before) and as one {@link RateLimits#takeAll} of both buckets under one key
+ * ({@code takeAll}, what it does now), by where the buckets' owner is:
  *
  * <ul>
  *   <li>{@code local}: a cluster of one member, so the check and the bucket are in the same JVM and
@@ -59,6 +62,7 @@ public class LimitCheckBench {
 
     private final List<ClusterMember> members = new ArrayList<>();
     private final String[] keys = new String[KEYS];
+    private final String[] groupKeys = new String[KEYS];
     private RateLimits limits;
     private ClusterMember asking;
     private int next;
@@ -88,15 +92,21 @@ public class LimitCheckBench {
             limits.take("bench:" + i, CAPACITY, 1).get(10, TimeUnit.SECONDS);
         }
         Thread.sleep(alone ? 0 : 3_000);
+        find("bench:", keys);
+        find("group:", groupKeys);
+    }
+
+    /** Fills {@code into} with keys starting with {@code prefix} whose owner is the one wanted. */
+    private void find(String prefix, String[] into) {
         boolean wantLocal = !owner.equals("remote");
         int found = 0;
-        for (int i = 0; i < 100_000 && found < KEYS; i++) {
-            String key = "bench:" + i;
+        for (int i = 0; i < 100_000 && found < into.length; i++) {
+            String key = prefix + i;
             if (asking.ownsKey(key) == wantLocal) {
-                keys[found++] = key;
+                into[found++] = key;
             }
         }
-        if (found < KEYS) {
+        if (found < into.length) {
             throw new IllegalStateException("found only " + found + " keys for " + owner);
         }
     }
@@ -105,6 +115,24 @@ public class LimitCheckBench {
     public BucketResult take() throws Exception {
         String key = keys[next++ & (KEYS - 1)];
         return limits.take(key, CAPACITY, 1).get(10, TimeUnit.SECONDS);
+    }
+
+    /** A requests bucket and a tokens bucket on two keys: two operations, awaited together. */
+    @Benchmark
+    public long takeTwo() throws Exception {
+        int at = next++ & (KEYS - 1);
+        CompletableFuture<BucketResult> requests = limits.take(keys[at], CAPACITY, 1);
+        CompletableFuture<BucketResult> tokens = limits.take(keys[(at + 1) & (KEYS - 1)], CAPACITY, 300);
+        return requests.get(10, TimeUnit.SECONDS).remaining()
+                + tokens.get(10, TimeUnit.SECONDS).remaining();
+    }
+
+    /** The same two buckets under one key: one operation. */
+    @Benchmark
+    public List<BucketResult> takeAll() throws Exception {
+        String key = groupKeys[next++ & (KEYS - 1)];
+        return limits.takeAll(key, new long[] {CAPACITY, CAPACITY}, new long[] {1, 300})
+                .get(10, TimeUnit.SECONDS);
     }
 
     @TearDown(Level.Trial)

@@ -21,9 +21,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * The parse step and the upstream body of the request path: {@link ChatRequest#parse} of a chat
  * request (system prompt plus conversation turns) of about 1 KB and 16 KB, {@link
  * OpenAiTranslator#requestBody} (copy, set the deployment's model, serialise) of the parsed request,
- * and {@link TokenCounter#estimatePrompt} with the o200k tokenizer, which the admit step runs for
- * every request whose policy declares a tokens-per-minute limit (exact for texts up to 8,192
- * characters, so for both bodies here).
+ * {@link TokenCounter#estimatePrompt} with the o200k tokenizer, which the admit step ran for every
+ * request whose policy declares a tokens-per-minute limit (exact for texts up to 8,192 characters,
+ * so for both bodies here) and policies still run when they read the prompt's tokens, and {@link
+ * TokenCounter#roughPrompt} (UTF-8 bytes / 4), which the admit step runs now.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -60,5 +61,10 @@ public class RequestParseBench {
     @Benchmark
     public int estimatePromptTokens() {
         return tokens.estimatePrompt(request);
+    }
+
+    @Benchmark
+    public int roughPromptTokens() {
+        return TokenCounter.roughPrompt(request);
     }
 }

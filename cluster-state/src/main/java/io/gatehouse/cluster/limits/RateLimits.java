@@ -1,5 +1,6 @@
 package io.gatehouse.cluster.limits;
 
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -21,6 +22,20 @@ public interface RateLimits {
      * must still count). Fire-and-forget.
      */
     void adjust(String key, long capacity, long amount);
+
+    /**
+     * Takes {@code amounts[i]} from bucket {@code i} of the buckets kept together under {@code key}
+     * (each holding up to {@code capacities[i]} and refilling that per minute), all or nothing: if
+     * any bucket has less than its amount left, none is taken from. One operation for all of them.
+     * The answers come in the order of the buckets.
+     */
+    CompletableFuture<List<BucketResult>> takeAll(String key, long[] capacities, long[] amounts);
+
+    /**
+     * Settles reservations on buckets kept together under {@code key}, each as {@link #adjust}
+     * would. Fire-and-forget.
+     */
+    void adjustAll(String key, long[] capacities, long[] amounts);
 
     /**
      * Takes one of {@code limit} concurrency slots of {@code key} for the lease {@code leaseId}.

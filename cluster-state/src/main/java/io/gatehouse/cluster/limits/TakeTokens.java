@@ -64,20 +64,57 @@ final class TakeTokens
     }
 
     long[] apply(Map.Entry<String, long[]> entry, long now) {
-        long cap = Math.max(1, capacity) * 1000;
         long[] state = entry.getValue();
-        long tokens = state == null ? cap : refill(state[0], now - state[1], cap);
+        long[] next = new long[2];
+        long[] result = new long[5];
+        boolean granted = force || amount <= 0 || available(state, 0, capacity, now) >= amount * 1000;
+        step(state, 0, capacity, amount, granted, now, next, 0, result, 0);
+        entry.setValue(next);
+        return result;
+    }
+
+    /**
+     * The millitokens a bucket holds now: the bucket at {@code state[at]} and {@code state[at + 1]}
+     * (full if there is no state) refilled for the time since its last change.
+     */
+    static long available(long @Nullable [] state, int at, long capacity, long now) {
+        long cap = Math.max(1, capacity) * 1000;
+        return state == null || state.length < at + 2 ? cap : refill(state[at], now - state[at + 1], cap);
+    }
+
+    /**
+     * One bucket's step: takes {@code amount} if {@code take} (capped at the capacity when putting
+     * back), writes its new state to {@code next[at..at+1]} and its answer ({@code granted, limit,
+     * remaining, resetMillis, retryAfterMillis}) to {@code result[r..r+4]}.
+     */
+    static void step(
+            long @Nullable [] state,
+            int at,
+            long capacity,
+            long amount,
+            boolean take,
+            long now,
+            long[] next,
+            int nextAt,
+            long[] result,
+            int r) {
+        long cap = Math.max(1, capacity) * 1000;
+        long tokens = available(state, at, capacity, now);
         long need = amount * 1000;
-        boolean granted = force || need <= 0 || tokens >= need;
         long retryAfter = 0;
-        if (granted) {
+        if (take) {
             tokens = Math.min(cap, tokens - need);
-        } else {
+        } else if (need > tokens) {
             retryAfter = ceilDiv((need - tokens) * WINDOW_MILLIS, cap);
         }
-        entry.setValue(new long[] {tokens, now});
+        next[nextAt] = tokens;
+        next[nextAt + 1] = now;
         long reset = tokens >= cap ? 0 : ceilDiv((cap - tokens) * WINDOW_MILLIS, cap);
-        return new long[] {granted ? 1 : 0, cap / 1000, Math.max(0, tokens / 1000), reset, retryAfter};
+        result[r] = take ? 1 : 0;
+        result[r + 1] = cap / 1000;
+        result[r + 2] = Math.max(0, tokens / 1000);
+        result[r + 3] = reset;
+        result[r + 4] = retryAfter;
     }
 
     private static long refill(long tokens, long elapsedMillis, long cap) {

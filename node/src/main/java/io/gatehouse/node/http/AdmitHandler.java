@@ -24,10 +24,11 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Enforces one scope of cluster-wide limits (the caller's, from the policy decision, or a
- * deployment's quota) before the call: takes one request from the
- * requests-per-minute bucket, reserves the estimated tokens (prompt tokens counted with the real
- * tokenizer plus the output allowed) from the tokens-per-minute bucket, and takes a concurrency
- * slot. A refusal is a 429 with OpenAI's rate-limit headers and {@code retry-after} from the real
+ * deployment's quota) before the call: takes one request from the requests-per-minute bucket and
+ * reserves the estimated tokens from the tokens-per-minute bucket, both in one cluster operation
+ * (all or nothing), and takes a concurrency slot. The token estimate is rough on purpose (a quarter
+ * of the prompt's UTF-8 bytes plus the output allowed, see {@link TokenCounter#roughPrompt}): it
+ * runs on the I/O thread for every request, and the reservation is settled with the real usage. A refusal is a 429 with OpenAI's rate-limit headers and {@code retry-after} from the real
  * refill time, and whatever was already taken is given back. When the request ends, however it
  * ends, the token reservation is settled with the actual usage and the slot is released. If the
  * limits cannot be checked in time, the request passes or gets a 503, as configured.
@@ -64,8 +65,17 @@ public final class AdmitHandler implements HttpHandler {
         this.next = requireNonNull(next, "next");
     }
 
-    /** What a limit check took, to give back or settle later. */
-    private record Check(String kind, String key, long capacity, long amount, CompletableFuture<BucketResult> result) {}
+    /**
+     * What a limit check took, to give back or settle later: bucket {@code bucket} of the buckets kept
+     * under {@code key} (with {@code capacities}), or, for a concurrency slot, bucket -1.
+     */
+    private record Check(
+            String kind,
+            String key,
+            int bucket,
+            long[] capacities,
+            long amount,
+            CompletableFuture<BucketResult> result) {}
 
     @Override
     public void handleRequest(HttpServerExchange exchange) throws Exception {
@@ -77,20 +87,40 @@ public final class AdmitHandler implements HttpHandler {
         String scope = limit.key();
         long started = System.nanoTime();
         List<Check> checks = new ArrayList<>(3);
-        if (limit.rpm() != null) {
-            String key = "rpm:" + scope;
-            checks.add(new Check("requests", key, limit.rpm(), 1, limits.take(key, limit.rpm(), 1)));
-        }
-        if (limit.tpm() != null) {
-            String key = "tpm:" + scope;
-            long estimate = estimate(exchange);
-            checks.add(new Check("tokens", key, limit.tpm(), estimate, limits.take(key, limit.tpm(), estimate)));
+        int buckets = (limit.rpm() != null ? 1 : 0) + (limit.tpm() != null ? 1 : 0);
+        if (buckets > 0) {
+            // Both buckets of the scope live under one key: one operation, one hop to its owner.
+            String key = "rt:" + scope;
+            long[] capacities = new long[buckets];
+            long[] amounts = new long[buckets];
+            String[] kinds = new String[buckets];
+            int b = 0;
+            if (limit.rpm() != null) {
+                capacities[b] = limit.rpm();
+                amounts[b] = 1;
+                kinds[b++] = "requests";
+            }
+            if (limit.tpm() != null) {
+                capacities[b] = limit.tpm();
+                amounts[b] = estimate(exchange);
+                kinds[b] = "tokens";
+            }
+            CompletableFuture<List<BucketResult>> taken = limits.takeAll(key, capacities, amounts);
+            for (int i = 0; i < buckets; i++) {
+                int at = i;
+                checks.add(new Check(kinds[i], key, i, capacities, amounts[i], taken.thenApply(r -> r.get(at))));
+            }
         }
         if (limit.concurrent() != null) {
             String key = "cc:" + scope;
             String lease = leasePrefix + exchange.getAttachment(Attachments.REQUEST_ID);
             checks.add(new Check(
-                    "concurrent", key, limit.concurrent(), 1, limits.acquireSlot(key, limit.concurrent(), lease)));
+                    "concurrent",
+                    key,
+                    -1,
+                    new long[] {limit.concurrent()},
+                    1,
+                    limits.acquireSlot(key, limit.concurrent(), lease)));
         }
         CompletableFuture<?> all = CompletableFuture.allOf(
                         checks.stream().map(Check::result).toArray(CompletableFuture[]::new))
@@ -131,8 +161,8 @@ public final class AdmitHandler implements HttpHandler {
         HeaderMap headers = exchange.getResponseHeaders();
         for (Check check : checks) {
             BucketResult result = check.result().join();
-            metrics.limitDecision(check.kind(), scope.name(), result.granted());
-            if (!result.granted() && refused == null) {
+            metrics.limitDecision(check.kind(), scope.name(), !lacked(check, result));
+            if (lacked(check, result) && refused == null) {
                 refused = check;
             }
             if (!scope.caller() && result.granted()) {
@@ -173,15 +203,24 @@ public final class AdmitHandler implements HttpHandler {
         }
     }
 
+    /**
+     * Whether {@code check} itself refused: its bucket had less than the amount, or no slot was free.
+     * A bucket that had enough is not taken from either when another bucket of its key refuses (all
+     * or nothing); it answers not granted with no retry time.
+     */
+    private static boolean lacked(Check check, BucketResult result) {
+        return !result.granted() && (check.bucket() < 0 || result.retryAfterMillis() > 0);
+    }
+
     /** Puts back what a refused or abandoned request took. */
     private void giveBack(Check check, BucketResult result, HttpServerExchange exchange) {
         if (!result.granted()) {
             return;
         }
-        if (check.kind().equals("concurrent")) {
+        if (check.bucket() < 0) {
             limits.releaseSlot(check.key(), leasePrefix + exchange.getAttachment(Attachments.REQUEST_ID));
         } else {
-            limits.adjust(check.key(), check.capacity(), check.amount());
+            limits.adjustAll(check.key(), check.capacities(), only(check, check.amount()));
         }
     }
 
@@ -191,7 +230,8 @@ public final class AdmitHandler implements HttpHandler {
         long actual = usage == null ? 0 : usage.totalTokens();
         for (Check check : checks) {
             switch (check.kind()) {
-                case "tokens" -> limits.adjust(check.key(), check.capacity(), check.amount() - actual);
+                case "tokens" ->
+                    limits.adjustAll(check.key(), check.capacities(), only(check, check.amount() - actual));
                 case "concurrent" ->
                     limits.releaseSlot(check.key(), leasePrefix + exchange.getAttachment(Attachments.REQUEST_ID));
                 default -> {
@@ -201,14 +241,21 @@ public final class AdmitHandler implements HttpHandler {
         }
     }
 
-    /** Prompt tokens plus the output the request may produce. */
+    /** Amounts for the buckets of {@code check}'s key: {@code amount} for its bucket, 0 for the others. */
+    private static long[] only(Check check, long amount) {
+        long[] amounts = new long[check.capacities().length];
+        amounts[check.bucket()] = amount;
+        return amounts;
+    }
+
+    /** Prompt tokens (roughly) plus the output the request may produce. */
     private long estimate(HttpServerExchange exchange) {
         ChatRequest chat = exchange.getAttachment(Attachments.CHAT_REQUEST);
         if (chat != null) {
             int output = chat.maxTokens() != null
                     ? chat.maxTokens()
                     : ActiveConfig.of(exchange).limits().defaultMaxOutputTokens();
-            return (long) tokens.estimatePrompt(chat) + output;
+            return (long) TokenCounter.roughPrompt(chat) + output;
         }
         EmbeddingRequest embedding = exchange.getAttachment(Attachments.EMBEDDING_REQUEST);
         if (embedding != null) {

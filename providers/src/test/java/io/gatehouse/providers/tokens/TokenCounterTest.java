@@ -28,6 +28,29 @@ class TokenCounterTest {
     }
 
     @Test
+    void aRoughCountIsAQuarterOfTheUtf8Bytes() {
+        assertThat(TokenCounter.rough("")).isZero();
+        assertThat(TokenCounter.rough("hi")).isEqualTo(1);
+        assertThat(TokenCounter.rough("hello world")).isEqualTo(3); // 11 bytes
+        assertThat(TokenCounter.rough("Grüße")).isEqualTo(2); // 7 bytes
+        assertThat(TokenCounter.rough("漢字漢字")).isEqualTo(3); // 12 bytes
+        assertThat(TokenCounter.rough("🦄🦄")).isEqualTo(2); // 8 bytes
+    }
+
+    @Test
+    void aRoughPromptHasTheSameFramingAndIsNearTheCountForProse() {
+        ChatRequest hi = chat("{'model':'m','messages':[{'role':'user','content':'hi'}]}");
+        assertThat(TokenCounter.roughPrompt(hi))
+                .isEqualTo(TOKENS.countPrompt(hi))
+                .isEqualTo(8);
+
+        String prose = "The gateway routes each request to a healthy deployment and streams tokens back. ".repeat(20);
+        ChatRequest request = chat("{'model':'m','messages':[{'role':'user','content':'" + prose + "'}]}");
+        assertThat((double) TokenCounter.roughPrompt(request))
+                .isBetween(0.7 * TOKENS.countPrompt(request), 1.5 * TOKENS.countPrompt(request));
+    }
+
+    @Test
     void specialTokenTextIsCountedAsOrdinaryText() {
         assertThat(TOKENS.count("<|endoftext|>")).isGreaterThan(1);
     }
