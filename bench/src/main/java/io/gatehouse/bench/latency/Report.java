@@ -236,7 +236,8 @@ final class Report {
         line("");
     }
 
-    private static List<Long> paired(List<Long> gateway, List<Long> direct) {
+    /** Per-round differences of two systems' figures, round by round. */
+    static List<Long> paired(List<Long> gateway, List<Long> direct) {
         List<Long> added = new ArrayList<>();
         for (int i = 0; i < Math.min(gateway.size(), direct.size()); i++) {
             added.add(gateway.get(i) - direct.get(i));
@@ -257,7 +258,8 @@ final class Report {
         return String.format(Locale.ROOT, "%.1f", nanos / 1000.0);
     }
 
-    private static String mib(long kib) {
+    /** KiB as whole MiB, or {@code n/a} when unknown (negative). */
+    static String mib(long kib) {
         return kib < 0 ? "n/a" : String.format(Locale.ROOT, "%.0f", kib / 1024.0);
     }
 

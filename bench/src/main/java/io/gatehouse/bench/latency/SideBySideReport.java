@@ -238,7 +238,7 @@ final class SideBySideReport {
                     .orElse(-1);
             line(
                     "| %s: peak RSS of a node under load (MiB) | %s | %s | %s |",
-                    who, mib(maxNode), "< 512", maxNode < 0 ? "n/a" : maxNode < 512 * 1024 ? "yes" : "**no**");
+                    who, Report.mib(maxNode), "< 512", maxNode < 0 ? "n/a" : maxNode < 512 * 1024 ? "yes" : "**no**");
         }
         if (sequential.containsKey("gh-baseline")) {
             SideBySide.Load now = throughput.get(GH);
@@ -305,7 +305,7 @@ final class SideBySideReport {
                     .append(
                             t.key().equals("direct")
                                     ? ""
-                                    : spread(paired(
+                                    : spread(Report.paired(
                                             sequential.get(t.key()).roundP99, sequential.get("direct").roundP99)))
                     .append(" |");
         }
@@ -423,8 +423,8 @@ final class SideBySideReport {
                         "| %s | %s | %s | %s |",
                         t.label(),
                         m.name(),
-                        mib(throughput.get(t.key()).peakRssKib.getOrDefault(m.name(), -1L)),
-                        mib(lifetimePeakKib.getOrDefault(t.key() + "/" + m.name(), -1L)));
+                        Report.mib(throughput.get(t.key()).peakRssKib.getOrDefault(m.name(), -1L)),
+                        Report.mib(lifetimePeakKib.getOrDefault(t.key() + "/" + m.name(), -1L)));
             }
         }
         line("");
@@ -465,7 +465,7 @@ final class SideBySideReport {
             return "";
         }
         List<String> parts = new ArrayList<>();
-        load.peakRssKib.forEach((name, kib) -> parts.add(name + " " + mib(kib)));
+        load.peakRssKib.forEach((name, kib) -> parts.add(name + " " + Report.mib(kib)));
         return String.join(", ", parts);
     }
 
@@ -475,14 +475,6 @@ final class SideBySideReport {
         }
         return String.format(
                 Locale.ROOT, "%.0f", load.cpuTicks * 1e6 / settings.latency().clockTicksPerSecond() / load.completed);
-    }
-
-    private static List<Long> paired(List<Long> system, List<Long> direct) {
-        List<Long> added = new ArrayList<>();
-        for (int i = 0; i < Math.min(system.size(), direct.size()); i++) {
-            added.add(system.get(i) - direct.get(i));
-        }
-        return added;
     }
 
     private static String spread(List<Long> values) {
@@ -500,10 +492,6 @@ final class SideBySideReport {
 
     private static String ms(long nanos) {
         return String.format(Locale.ROOT, "%.2f", nanos / 1e6);
-    }
-
-    private static String mib(long kib) {
-        return kib < 0 ? "n/a" : String.format(Locale.ROOT, "%.0f", kib / 1024.0);
     }
 
     private void line(String format, Object... args) {
