@@ -17,6 +17,7 @@ import io.gatehouse.admin.store.ConfigRepository;
 import io.gatehouse.admin.store.ConfigRepository.Changes;
 import io.gatehouse.admin.store.DatabaseUnavailableException;
 import io.gatehouse.admin.store.ResourceKind;
+import io.gatehouse.admin.store.ResourceNotFoundException;
 import io.gatehouse.admin.store.StoredConfig;
 import io.gatehouse.admin.store.StoredResource;
 import io.gatehouse.cluster.config.ConfigBus;
@@ -30,6 +31,8 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -129,8 +132,8 @@ public final class ConfigEditor implements ConfigReader {
         spec.put(type.nameField(), name);
         ObjectNode toStore = type == ResourceType.API_KEYS ? hashApiKey(spec) : spec;
         return commit(actor, "update " + type.path() + "/" + name, changes -> {
-            StoredResource existing = changes.find(type.kind(), name)
-                    .orElseThrow(() -> new io.gatehouse.admin.store.ResourceNotFoundException(type.kind(), name));
+            StoredResource existing =
+                    changes.find(type.kind(), name).orElseThrow(() -> new ResourceNotFoundException(type.kind(), name));
             StoredResource updated =
                     changes.update(type.kind(), name, secrets.seal(type, toStore, existing.spec()), null, ifMatch);
             validate(changes, locate(changes, type, name));
@@ -174,7 +177,7 @@ public final class ConfigEditor implements ConfigReader {
                 throw new InvalidResourceException(
                         key,
                         key + ": not imported (expected only "
-                                + String.join(", ", new java.util.TreeSet<>(ConfigLoader.SHARED_KEYS))
+                                + String.join(", ", new TreeSet<>(ConfigLoader.SHARED_KEYS))
                                 + "; node, cluster and database settings come from each node's file and environment)");
             }
         });
@@ -225,7 +228,7 @@ public final class ConfigEditor implements ConfigReader {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             return false;
         }
     }
