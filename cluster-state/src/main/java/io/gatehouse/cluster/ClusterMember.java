@@ -17,7 +17,6 @@ import io.gatehouse.cluster.config.ConfigBus;
 import io.gatehouse.cluster.config.HazelcastConfigBus;
 import io.gatehouse.cluster.limits.HazelcastRateLimits;
 import io.gatehouse.cluster.limits.LimitSerializers;
-import io.gatehouse.cluster.limits.RateLimits;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -150,8 +149,8 @@ public final class ClusterMember implements AutoCloseable {
         return config;
     }
 
-    /** The cluster-wide limits. */
-    public RateLimits rateLimits() {
+    /** The cluster-wide limits, every check at the key's owner. */
+    public HazelcastRateLimits rateLimits() {
         return limits;
     }
 

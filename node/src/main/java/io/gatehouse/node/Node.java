@@ -14,6 +14,8 @@ import io.gatehouse.admin.store.StoredResource;
 import io.gatehouse.admin.sync.ConfigSync;
 import io.gatehouse.cluster.ClusterMember;
 import io.gatehouse.cluster.ClusterSettings;
+import io.gatehouse.cluster.limits.LeasedRateLimits;
+import io.gatehouse.cluster.limits.RateLimits;
 import io.gatehouse.node.metrics.GatewayMetrics;
 import io.gatehouse.providers.tokens.TokenCounter;
 import io.gatehouse.providers.transport.UpstreamClient;
@@ -110,6 +112,9 @@ public final class Node {
                 configs.apply(config, 0);
             }
             Supplier<@Nullable String> degraded = degradedReason(durable);
+            // Busy limits are checked against local leases of quota batches (limits.local_lease).
+            RateLimits limits = resources.register(new LeasedRateLimits(
+                    cluster.rateLimits(), () -> configs.active().limits().localLease(), scheduler));
 
             AtomicReference<Node> self = new AtomicReference<>();
             BooleanSupplier ready = () -> self.get() != null && self.get().ready.get();
@@ -118,7 +123,7 @@ public final class Node {
                     nodeConfig.maxRequestBytes(),
                     configs::active,
                     tokens,
-                    cluster.rateLimits(),
+                    limits,
                     cluster.leasePrefix(),
                     metrics,
                     ready,

@@ -271,7 +271,7 @@ public final class ConfigLoader {
         if (limits == null) {
             return LimitsConfig.DEFAULT;
         }
-        limits.allowOnly(Set.of("timeout", "on_unavailable", "default_max_output_tokens"));
+        limits.allowOnly(Set.of("timeout", "on_unavailable", "default_max_output_tokens", "local_lease"));
         return new LimitsConfig(
                 limits.duration(
                         "timeout", LimitsConfig.DEFAULT.timeout(), Duration.ofMillis(1), Duration.ofSeconds(30)),
@@ -279,7 +279,8 @@ public final class ConfigLoader {
                         || limits.oneOf("on_unavailable", List.of("open", "closed"))
                                 .equals("open"),
                 (int) limits.integer(
-                        "default_max_output_tokens", LimitsConfig.DEFAULT.defaultMaxOutputTokens(), 1, 1_000_000));
+                        "default_max_output_tokens", LimitsConfig.DEFAULT.defaultMaxOutputTokens(), 1, 1_000_000),
+                limits.number("local_lease", LimitsConfig.DEFAULT.localLease(), 0, 0.1));
     }
 
     private NodeConfig readNode(ConfigNode node) {

@@ -119,6 +119,25 @@ final class ConfigNode {
         return parsed;
     }
 
+    double number(String key, double fallback, double min, double max) {
+        JsonNode value = node.get(key);
+        if (value == null || value.isNull()) {
+            return fallback;
+        }
+        double parsed;
+        if (value.isNumber()) {
+            parsed = value.asDouble();
+        } else if (value.isTextual() && value.asText().matches("-?\\d{1,9}(\\.\\d{1,9})?")) {
+            parsed = Double.parseDouble(value.asText());
+        } else {
+            throw new ConfigException(at(key) + ": " + value + " (expected: a number in " + min + ".." + max + ")");
+        }
+        if (!(parsed >= min && parsed <= max)) {
+            throw new ConfigException(at(key) + ": " + parsed + " (expected: " + min + ".." + max + ")");
+        }
+        return parsed;
+    }
+
     Duration duration(String key, Duration fallback, Duration min, Duration max) {
         JsonNode value = node.get(key);
         if (value == null || value.isNull()) {

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -73,6 +74,28 @@ public final class HazelcastRateLimits implements RateLimits {
                 .toCompletableFuture();
     }
 
+    /** The answers of a take for a lease, and the extras it got for the lease, per bucket. */
+    record Lent(List<BucketResult> answers, long[] extras) {}
+
+    /**
+     * Takes as {@link #takeAll} does and, when granted, up to {@code extras[i]} more from bucket
+     * {@code i} for a local lease, as long as that leaves the bucket at least half full.
+     */
+    CompletableFuture<Lent> takeAllAndLend(String key, long[] capacities, long[] amounts, long[] extras) {
+        return buckets.submitToKey(key, new TakeBuckets(capacities, amounts, extras, false, expectedMembers))
+                .thenApplyAsync(
+                        r -> new Lent(
+                                results(r, capacities.length),
+                                Arrays.copyOfRange(r, r.length - extras.length, r.length)),
+                        SAME_THREAD)
+                .toCompletableFuture();
+    }
+
+    /** The size of the whole cluster, as configured. */
+    int expectedMembers() {
+        return expectedMembers;
+    }
+
     @Override
     public void adjustAll(String key, long[] capacities, long[] amounts) {
         long[] negated = new long[amounts.length];
@@ -108,8 +131,13 @@ public final class HazelcastRateLimits implements RateLimits {
     }
 
     private static List<BucketResult> results(long[] r) {
-        List<BucketResult> results = new ArrayList<>(r.length / 5);
-        for (int i = 0; i + 4 < r.length; i += 5) {
+        return results(r, r.length / 5);
+    }
+
+    /** The answers of the first {@code buckets} buckets of a result. */
+    private static List<BucketResult> results(long[] r, int buckets) {
+        List<BucketResult> results = new ArrayList<>(buckets);
+        for (int i = 0; i < 5 * buckets; i += 5) {
             results.add(new BucketResult(r[i] == 1, r[i + 1], r[i + 2], r[i + 3], r[i + 4]));
         }
         return results;

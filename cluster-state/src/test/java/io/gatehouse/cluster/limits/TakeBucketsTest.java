@@ -67,6 +67,30 @@ class TakeBucketsTest {
     }
 
     @Test
+    void aGrantedTakeLendsExtrasOnlyWhileTheBucketStaysAtLeastHalfFull() {
+        Map.Entry<String, long[]> entry = empty();
+        long[] capacities = {100, 1000};
+
+        long[] first =
+                new TakeBuckets(capacities, new long[] {1, 100}, new long[] {10, 200}, false, 0).apply(entry, T0);
+        long[] second =
+                new TakeBuckets(capacities, new long[] {1, 100}, new long[] {10, 300}, false, 0).apply(entry, T0);
+
+        assertThat(first).hasSize(12);
+        assertThat(first[10]).isEqualTo(10); // requests: 100 - 1 - 10 leaves 89, above half
+        assertThat(first[11]).isEqualTo(200); // tokens: 1000 - 100 - 200 leaves 700
+        assertThat(first[2]).isEqualTo(89);
+        assertThat(second[10]).isEqualTo(10);
+        assertThat(second[11]).isEqualTo(100); // only what leaves 500 of 1000
+        assertThat(second[7]).isEqualTo(500);
+        long[] refused =
+                new TakeBuckets(capacities, new long[] {1, 600}, new long[] {10, 300}, false, 0).apply(entry, T0);
+        assertThat(refused[5]).isZero();
+        assertThat(refused[10]).isZero(); // nothing lent with a refusal
+        assertThat(refused[11]).isZero();
+    }
+
+    @Test
     void aStateOfAnotherShapeIsTakenAsFullBuckets() {
         Map.Entry<String, long[]> entry = empty();
         take(entry, new long[] {10}, new long[] {10}, T0); // one bucket, emptied

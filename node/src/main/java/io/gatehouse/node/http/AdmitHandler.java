@@ -122,9 +122,15 @@ public final class AdmitHandler implements HttpHandler {
                     1,
                     limits.acquireSlot(key, limit.concurrent(), lease)));
         }
-        CompletableFuture<?> all = CompletableFuture.allOf(
-                        checks.stream().map(Check::result).toArray(CompletableFuture[]::new))
-                .orTimeout(ActiveConfig.of(exchange).limits().timeout().toMillis(), TimeUnit.MILLISECONDS);
+        CompletableFuture<?> answered =
+                CompletableFuture.allOf(checks.stream().map(Check::result).toArray(CompletableFuture[]::new));
+        if (answered.isDone() && !answered.isCompletedExceptionally()) {
+            // Answered already (from a local lease): no hand-off, no timer.
+            admit(exchange, limit, checks, null, started);
+            return;
+        }
+        CompletableFuture<?> all =
+                answered.orTimeout(ActiveConfig.of(exchange).limits().timeout().toMillis(), TimeUnit.MILLISECONDS);
         exchange.dispatch(
                 SameThreadExecutor.INSTANCE,
                 () -> all.whenComplete((ignored, failure) ->
