@@ -21,8 +21,10 @@ public final class ChatCompletionHandler implements HttpHandler {
             if (request.stream()) {
                 new StreamRelay(exchange).start(target, request);
             } else {
-                Call call = target.provider().chat(request, target.upstreamModel(), WholeResponseRelay.chat(exchange));
+                WholeResponseRelay relay = WholeResponseRelay.chat(exchange);
+                Call call = target.provider().chat(request, target.upstreamModel(), relay);
                 Calls.cancelWhenExchangeEnds(exchange, call);
+                relay.started();
             }
         });
     }

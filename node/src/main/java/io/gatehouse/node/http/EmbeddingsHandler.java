@@ -26,8 +26,10 @@ public final class EmbeddingsHandler implements HttpHandler {
             return;
         }
         exchange.dispatch(SameThreadExecutor.INSTANCE, () -> {
-            Call call = embeddings.embed(request, target.upstreamModel(), new WholeResponseRelay(exchange));
+            WholeResponseRelay relay = new WholeResponseRelay(exchange);
+            Call call = embeddings.embed(request, target.upstreamModel(), relay);
             Calls.cancelWhenExchangeEnds(exchange, call);
+            relay.started();
         });
     }
 }

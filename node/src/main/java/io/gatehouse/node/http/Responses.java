@@ -11,7 +11,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Writing whole JSON and text responses, and errors in the shape of the client's dialect. Call on
- * the IO thread.
+ * the IO thread, or on the one thread that has a dispatched exchange to itself.
  */
 public final class Responses {
     private Responses() {}
