@@ -652,7 +652,7 @@ public final class SideBySide {
                     latency,
                     Integer.getInteger("bench.responseBytes", 1536),
                     Integer.getInteger("bench.maxConnections", 256),
-                    Integer.getInteger("bench.concurrency", 64),
+                    Integer.getInteger("bench.concurrency", 256),
                     Integer.getInteger("bench.delayMs", 20),
                     Integer.getInteger("bench.throughputWarmupRounds", 1),
                     Long.getLong("bench.throughputWarmupMs", full ? 5000 : 3000),

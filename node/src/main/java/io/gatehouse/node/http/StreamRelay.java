@@ -27,17 +27,24 @@ import org.xnio.channels.StreamSinkChannel;
  * filling memory. A failure after the first event is sent as the dialect's error event, then the
  * stream ends. If the client goes away, the upstream call is cancelled.
  *
- * <p>Provider callbacks arrive on provider threads, one at a time, and are encoded there; all
- * exchange state is touched only on the exchange's IO thread, to which every callback hops.
+ * <p>Provider callbacks arrive on provider threads and are encoded there. The first events hop to
+ * the exchange's IO thread, which sends the status and headers with them (by then it has finished
+ * starting the call). Later events are written on the thread that delivers them, with no hand-off: the
+ * provider delivers the next batch only after the previous one ran its demand callback. The end of
+ * the stream and errors (which a timer may raise while a write waits for the socket) hop to the IO
+ * thread. Every touch of the exchange's response holds the relay's monitor, never while asking the
+ * provider for more, so whichever thread runs it has the response to itself.
  */
 final class StreamRelay implements StreamListener {
     private static final HttpString NO_PROXY_BUFFERING = HttpString.tryFromString("x-accel-buffering");
 
     private final HttpServerExchange exchange;
     private final ClientDialect.StreamEncoder encoder;
-    private @Nullable StreamSinkChannel channel;
+    /** Set on the IO thread with the first events; read by the threads that deliver later ones. */
+    private volatile @Nullable StreamSinkChannel channel;
+
     private volatile @Nullable Call call;
-    private boolean finished;
+    private volatile boolean finished;
 
     /** Must be created on the exchange's IO thread. */
     StreamRelay(HttpServerExchange exchange) {
@@ -69,45 +76,70 @@ final class StreamRelay implements StreamListener {
             next.run(); // nothing for this client in these chunks (a usage-only chunk, say)
             return;
         }
-        exchange.getIoThread().execute(() -> {
-            if (finished) {
-                return;
-            }
-            begin();
-            write(frame, next);
-        });
+        if (channel != null) {
+            relay(frame, next); // the response has begun: write on this thread
+        } else {
+            exchange.getIoThread().execute(() -> relay(frame, next));
+        }
     }
 
     @Override
     public void onComplete(Usage usage) {
         ByteBuffer frame = encoder.end(usage);
         exchange.getIoThread().execute(() -> {
-            if (finished) {
-                return;
+            boolean written;
+            synchronized (this) {
+                if (finished) {
+                    return;
+                }
+                exchange.putAttachment(Attachments.USAGE, usage);
+                begin();
+                finished = true;
+                written = write(frame, this::end);
             }
-            exchange.putAttachment(Attachments.USAGE, usage);
-            begin();
-            finished = true;
-            write(frame, this::end);
+            if (written) {
+                end();
+            }
         });
     }
 
     @Override
     public void onError(ApiError error, Usage usage) {
         exchange.getIoThread().execute(() -> {
+            boolean written;
+            synchronized (this) {
+                if (finished) {
+                    return;
+                }
+                finished = true;
+                exchange.putAttachment(Attachments.USAGE, usage);
+                if (channel == null) {
+                    // Nothing sent yet: the client still gets a proper status and error body.
+                    Responses.error(exchange, error);
+                    return;
+                }
+                exchange.putAttachment(Attachments.ERROR, error);
+                written = write(encoder.error(error), this::end);
+            }
+            if (written) {
+                end();
+            }
+        });
+    }
+
+    /** Writes a frame of events, then asks the provider for more. */
+    private void relay(ByteBuffer frame, Runnable next) {
+        boolean written;
+        synchronized (this) {
             if (finished) {
                 return;
             }
-            finished = true;
-            exchange.putAttachment(Attachments.USAGE, usage);
-            if (channel == null) {
-                // Nothing sent yet: the client still gets a proper status and error body.
-                Responses.error(exchange, error);
-                return;
-            }
-            exchange.putAttachment(Attachments.ERROR, error);
-            write(encoder.error(error), this::end);
-        });
+            begin();
+            written = write(frame, next);
+        }
+        if (written) {
+            next.run();
+        }
     }
 
     /** Sends the status and headers with the first event. */
@@ -124,36 +156,46 @@ final class StreamRelay implements StreamListener {
         channel = exchange.getResponseChannel();
     }
 
-    /** Writes and flushes {@code buffer}, then runs {@code then}; waits for the socket if it must. */
-    private void write(ByteBuffer buffer, Runnable then) {
+    /**
+     * Writes and flushes {@code buffer}. Returns true if it is written, for the caller to run {@code
+     * then} once it has let go of the relay's monitor; else the socket's write listener finishes it
+     * and runs {@code then} (false also when the client is gone). Call holding the monitor.
+     */
+    private boolean write(ByteBuffer buffer, Runnable then) {
         StreamSinkChannel out = requireNonNull(channel, "channel");
         try {
             while (buffer.hasRemaining()) {
                 if (out.write(buffer) == 0) {
                     resumeWhenWritable(out, buffer, then);
-                    return;
+                    return false;
                 }
             }
             if (!out.flush()) {
                 resumeWhenWritable(out, buffer, then);
-                return;
+                return false;
             }
         } catch (IOException e) {
             clientGone();
-            return;
+            return false;
         }
-        then.run();
+        return true;
     }
 
     private void resumeWhenWritable(StreamSinkChannel out, ByteBuffer buffer, Runnable then) {
         out.getWriteSetter().set(ch -> {
-            ch.suspendWrites();
-            write(buffer, then);
+            boolean written;
+            synchronized (this) {
+                ch.suspendWrites();
+                written = write(buffer, then);
+            }
+            if (written) {
+                then.run();
+            }
         });
         out.resumeWrites();
     }
 
-    private void end() {
+    private synchronized void end() {
         StreamSinkChannel out = requireNonNull(channel, "channel");
         try {
             out.shutdownWrites();

@@ -107,7 +107,7 @@ public final class UpstreamClient implements AutoCloseable {
     public Call send(UpstreamRequest request, UpstreamListener listener) {
         requireNonNull(request, "request");
         requireNonNull(listener, "listener");
-        Exchange exchange = new Exchange(scheduler, request.idleTimeout());
+        Exchange exchange = new Exchange(scheduler, request.firstByteTimeout(), request.idleTimeout());
         // Jetty's own idle timeout would also run while the provider thinks before answering, so it
         // is only a backstop; the first-byte and idle timers below decide.
         long backstop = Math.max(
@@ -123,25 +123,20 @@ public final class UpstreamClient implements AutoCloseable {
                 })
                 .body(new BytesRequestContent("application/json", request.body()));
         exchange.request = jetty;
-        Scheduler.Task firstByteTimer = scheduler.schedule(
-                () -> exchange.abort(FirstByteTimeout.INSTANCE),
-                request.firstByteTimeout().toMillis(),
-                TimeUnit.MILLISECONDS);
+        exchange.startTimer();
         jetty.onResponseHeaders(response -> {
-                    firstByteTimer.cancel();
-                    exchange.armIdleTimer();
+                    exchange.heard(true);
                     listener.onHeaders(
                             response.getStatus(), name -> response.getHeaders().get(name));
                 })
                 .onResponseContentAsync((response, chunk, demander) -> {
-                    exchange.armIdleTimer();
+                    exchange.heard(false);
                     if (!exchange.ended.get()) {
                         listener.onContent(chunk.getByteBuffer(), demander);
                     }
                 })
                 .send(result -> {
-                    firstByteTimer.cancel();
-                    exchange.disarmIdleTimer();
+                    exchange.stopTimer();
                     if (!exchange.ended.compareAndSet(false, true)) {
                         return;
                     }
@@ -231,29 +226,64 @@ public final class UpstreamClient implements AutoCloseable {
         }
     }
 
-    /** One exchange's cancellation state. */
+    /**
+     * One exchange's timers and cancellation state. The first-byte and idle timeouts share one
+     * scheduled task, which is not moved when the response is heard from: hearing from it only
+     * writes a new deadline, and the task, when it fires before the deadline, sleeps again until it.
+     * So a call schedules one task, not one per chunk, and the timer thread is woken about once per
+     * call instead of at every chunk.
+     */
     private static final class Exchange {
         final AtomicBoolean ended = new AtomicBoolean();
         final Scheduler scheduler;
-        final long idleMillis;
+        final long firstByteNanos;
+        final long idleNanos;
         volatile Request request;
-        volatile Scheduler.@Nullable Task idleTimer;
+        /** When the call times out unless it is heard from again ({@link System#nanoTime}). */
+        private volatile long deadline;
+        /** What the deadline is for: the first byte, or more of the response. */
+        private volatile TimeoutException timeout = FirstByteTimeout.INSTANCE;
 
-        Exchange(Scheduler scheduler, Duration idle) {
+        private volatile Scheduler.@Nullable Task timer;
+
+        Exchange(Scheduler scheduler, Duration firstByte, Duration idle) {
             this.scheduler = scheduler;
-            this.idleMillis = idle.toMillis();
+            this.firstByteNanos = firstByte.toNanos();
+            this.idleNanos = idle.toNanos();
         }
 
-        /** (Re)starts the silence timer: the response has begun, or more of it arrived. */
-        void armIdleTimer() {
-            disarmIdleTimer();
-            idleTimer = scheduler.schedule(() -> abort(IdleTimeout.INSTANCE), idleMillis, TimeUnit.MILLISECONDS);
+        void startTimer() {
+            deadline = System.nanoTime() + firstByteNanos;
+            // Never later than the idle timeout: the response may begin at once, and then the
+            // deadline is the idle timeout from then. A deadline only ever moves later, so a check
+            // that fires early just sleeps again.
+            timer = scheduler.schedule(this::checkDeadline, Math.min(firstByteNanos, idleNanos), TimeUnit.NANOSECONDS);
         }
 
-        void disarmIdleTimer() {
-            Scheduler.Task timer = idleTimer;
-            if (timer != null) {
-                timer.cancel();
+        /** The response began ({@code headers}) or more of it arrived: the idle timeout starts over. */
+        void heard(boolean headers) {
+            if (headers) {
+                timeout = IdleTimeout.INSTANCE;
+            }
+            deadline = System.nanoTime() + idleNanos;
+        }
+
+        void stopTimer() {
+            Scheduler.Task t = timer;
+            if (t != null) {
+                t.cancel();
+            }
+        }
+
+        private void checkDeadline() {
+            if (ended.get()) {
+                return;
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                abort(timeout);
+            } else {
+                timer = scheduler.schedule(this::checkDeadline, left, TimeUnit.NANOSECONDS);
             }
         }
 
@@ -266,6 +296,7 @@ public final class UpstreamClient implements AutoCloseable {
 
         /** Aborts without telling the listener: the caller no longer wants to hear about this call. */
         void cancel() {
+            stopTimer();
             if (ended.compareAndSet(false, true)) {
                 abort(new CancellationException("cancelled by the gateway"));
             }
