@@ -40,7 +40,7 @@ public final class LoopbackServer implements AutoCloseable {
     private final Undertow server;
     private final byte[] chatResponse;
     private final int chatStreamEvents;
-    private final int chatStreamIntervalMillis;
+    private volatile int chatStreamIntervalMillis;
     private final int port;
     private final LongAdder chatRequests = new LongAdder();
     private volatile int delayMillis;
@@ -93,6 +93,14 @@ public final class LoopbackServer implements AutoCloseable {
 
     public int chatResponseLength() {
         return chatResponse.length;
+    }
+
+    /** Sets the interval between the events of every later chat stream (0: back to back). */
+    public void streamIntervalMillis(int millis) {
+        if (millis < 0 || millis > 60_000) {
+            throw new IllegalArgumentException("stream interval: " + millis + " ms (expected: 0..60000)");
+        }
+        chatStreamIntervalMillis = millis;
     }
 
     /**

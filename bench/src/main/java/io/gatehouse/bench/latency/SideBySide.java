@@ -272,6 +272,7 @@ public final class SideBySide {
             System.out.printf("## Constant arrival rate %.0f/s, upstream delay 0 ms%n", settings.rate());
             Map<String, Load> open = bench.openRate();
             System.out.println("## Streams");
+            bench.warmUpStreams(streamTargets, streamBody);
             AddedLatency streamsOnly =
                     new AddedLatency(base, client, streamTargets, chatBody, streamBody, authorizations, samplesCsv);
             Map<String, AddedLatency.StreamTotals> streams = streamsOnly.streams();
@@ -396,6 +397,45 @@ public final class SideBySide {
             throw new IllegalStateException("gh-single answered " + refused + " without a token (expected 401)");
         }
         return streamTargets;
+    }
+
+    /**
+     * Brings every system's stream path to its steady state before the stream rounds, as the
+     * throughput phase does for plain calls: {@code bench.streamJitWarmup} streams per system, one
+     * at a time, with the upstream's events back to back (each system at most 30 s). Without it the
+     * first measured streams of a JVM still run code being compiled.
+     */
+    private void warmUpStreams(List<AddedLatency.Target> streamTargets, byte[] streamBody) throws InterruptedException {
+        int interval = settings.latency().streamIntervalMillis();
+        upstream.streamIntervalMillis(0);
+        try {
+            for (AddedLatency.Target t : streamTargets) {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                int done = 0;
+                int failed = 0;
+                while (done < settings.streamJitWarmup() && failed < 100 && System.nanoTime() < deadline) {
+                    try {
+                        int status = client.stream(
+                                        t.uri(),
+                                        authorizations.get(done % authorizations.size()),
+                                        t.headers(),
+                                        streamBody,
+                                        chunk -> {})
+                                .get(10, TimeUnit.SECONDS);
+                        if (status == 200) {
+                            done++;
+                        } else {
+                            failed++;
+                        }
+                    } catch (ExecutionException | TimeoutException e) {
+                        failed++;
+                    }
+                }
+                System.out.printf("streams warm-up (events back to back): %s %d streams%n", t.key(), done);
+            }
+        } finally {
+            upstream.streamIntervalMillis(interval);
+        }
     }
 
     /** Closed-model load at a fixed concurrency against a delayed upstream, with memory and CPU. */
@@ -604,6 +644,7 @@ public final class SideBySide {
             int openRounds,
             long openMillis,
             int clusterSize,
+            int streamJitWarmup,
             String nginx,
             String nodeJs,
             String portkeyScript,
@@ -664,6 +705,7 @@ public final class SideBySide {
                     Integer.getInteger("bench.openRounds", full ? 3 : 1),
                     Long.getLong("bench.openMs", full ? 10_000 : 2000),
                     Integer.getInteger("bench.clusterSize", 3),
+                    Integer.getInteger("bench.streamJitWarmup", full ? 1000 : 200),
                     Files.isExecutable(Path.of(nginx)) ? nginx : null,
                     System.getProperty("bench.nodeJs", "node"),
                     portkeyMissing == null ? script : null,

@@ -23,6 +23,7 @@ import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http2.client.HTTP2Client;
 import org.eclipse.jetty.http2.client.transport.ClientConnectionFactoryOverHTTP2;
 import org.eclipse.jetty.io.ClientConnector;
+import org.eclipse.jetty.util.thread.Invocable;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 import org.eclipse.jetty.util.thread.Scheduler;
@@ -75,6 +76,10 @@ public final class UpstreamClient implements AutoCloseable {
         HTTP2Client http2 = new HTTP2Client(connector);
         HttpClientTransport transport = new HttpClientTransportDynamic(
                 connector, HttpClientConnectionFactory.HTTP11, new ClientConnectionFactoryOverHTTP2.HTTP2(http2));
+        // Every listener of a call is non-blocking (it buffers, translates, or writes to the client
+        // without waiting), so the selector thread that reads a response may run them itself
+        // instead of waking another thread to do it.
+        transport.setInvocationType(Invocable.InvocationType.NON_BLOCKING);
         HttpClient http = new HttpClient(transport);
         QueuedThreadPool threads = new QueuedThreadPool(64, 4);
         threads.setName("upstream");

@@ -7,7 +7,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * Receives one upstream response as it arrives. Methods are called one at a time, in order, from
  * the transport's threads: {@link #onHeaders}, then {@link #onContent} zero or more times, then
- * exactly one of {@link #onComplete} or {@link #onFailure} (which may also come first).
+ * exactly one of {@link #onComplete} or {@link #onFailure} (which may also come first). They may
+ * run on the thread that reads from the network, so they must never block: hand anything that
+ * waits to another thread.
  */
 public interface UpstreamListener {
 
