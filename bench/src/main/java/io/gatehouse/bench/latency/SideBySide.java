@@ -696,7 +696,7 @@ public final class SideBySide {
                     Integer.getInteger("bench.concurrency", 256),
                     Integer.getInteger("bench.delayMs", 20),
                     Integer.getInteger("bench.throughputWarmupRounds", 1),
-                    Long.getLong("bench.throughputWarmupMs", full ? 5000 : 3000),
+                    Long.getLong("bench.throughputWarmupMs", full ? 15_000 : 3000),
                     Integer.getInteger("bench.throughputRounds", full ? 3 : 2),
                     Long.getLong("bench.throughputMs", full ? 15_000 : 3000),
                     Double.parseDouble(System.getProperty("bench.rate", "200")),

@@ -1,5 +1,7 @@
 package io.gatehouse.providers.openai;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gatehouse.providers.ApiError;
@@ -44,7 +46,7 @@ public final class OpenAiTranslator implements ChatTranslator, EmbeddingTranslat
 
     @Override
     public Translated response(byte[] upstreamBody, ChatRequest request) {
-        return new Translated(upstreamBody, usageOf(readObject(upstreamBody).get("usage")));
+        return new Translated(upstreamBody, readUsage(upstreamBody));
     }
 
     @Override
@@ -66,7 +68,7 @@ public final class OpenAiTranslator implements ChatTranslator, EmbeddingTranslat
 
     @Override
     public Translated response(byte[] upstreamBody, EmbeddingRequest request) {
-        return new Translated(upstreamBody, usageOf(readObject(upstreamBody).get("usage")));
+        return new Translated(upstreamBody, readUsage(upstreamBody));
     }
 
     private void setModel(ObjectNode body, String upstreamModel) {
@@ -84,6 +86,49 @@ public final class OpenAiTranslator implements ChatTranslator, EmbeddingTranslat
         return new Usage(
                 usage.path("prompt_tokens").asLong(0),
                 usage.path("completion_tokens").asLong(0));
+    }
+
+    /**
+     * The {@code usage} of an answer that is relayed as it came: read with a streaming parser that
+     * skips everything else (the answer is not copied into a tree), while still checking that the
+     * whole body is one JSON object.
+     */
+    static Usage readUsage(byte[] body) {
+        try (JsonParser parser = Json.MAPPER.createParser(body)) {
+            if (parser.nextToken() == JsonToken.START_OBJECT) {
+                Usage usage = Usage.NONE;
+                while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                    boolean isUsage = "usage".equals(parser.currentName());
+                    if (parser.nextToken() == JsonToken.START_OBJECT && isUsage) {
+                        usage = readUsageObject(parser);
+                    } else {
+                        parser.skipChildren();
+                    }
+                }
+                if (parser.currentToken() == JsonToken.END_OBJECT && parser.nextToken() == null) {
+                    return usage;
+                }
+            }
+        } catch (IOException e) {
+            // fall through to the error below
+        }
+        throw new ApiException(ApiError.upstreamFailed("The provider sent a response that is not JSON."));
+    }
+
+    /** The token counts of the {@code usage} object the parser is at; other fields are skipped. */
+    private static Usage readUsageObject(JsonParser parser) throws IOException {
+        long prompt = 0;
+        long completion = 0;
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String field = parser.currentName();
+            parser.nextToken();
+            switch (field) {
+                case "prompt_tokens" -> prompt = parser.getValueAsLong(0);
+                case "completion_tokens" -> completion = parser.getValueAsLong(0);
+                default -> parser.skipChildren();
+            }
+        }
+        return new Usage(prompt, completion);
     }
 
     static JsonNode readObject(byte[] body) {

@@ -146,6 +146,16 @@ class OpenAiTranslatorTest {
     }
 
     @Test
+    void usageIsFoundWhereverItIsAndNestedFieldsOfTheSameNameAreIgnored() {
+        ChatRequest request = chat("{'model':'m','messages':[{'role':'user','content':'hi'}]}");
+        byte[] upstream = utf8("{'usage':{'prompt_tokens':3,'completion_tokens':4},'choices':[{'index':0,"
+                + "'message':{'role':'assistant','content':'{\\'usage\\':1}','usage':{'prompt_tokens':99}}}],"
+                + "'system_fingerprint':null}");
+
+        assertThat(openAi.response(upstream, request).usage()).isEqualTo(new Usage(3, 4));
+    }
+
+    @Test
     void aResponseWithoutUsageCountsNothing() {
         ChatRequest request = chat("{'model':'m','messages':[{'role':'user','content':'hi'}]}");
 
@@ -158,7 +168,13 @@ class OpenAiTranslatorTest {
     void aResponseThatIsNotAJsonObjectIsA502() {
         ChatRequest request = chat("{'model':'m','messages':[{'role':'user','content':'hi'}]}");
 
-        for (String body : new String[] {"<html>Bad gateway</html>", "[]", ""}) {
+        for (String body : new String[] {
+            "<html>Bad gateway</html>",
+            "[]",
+            "",
+            "{\"choices\":[{\"message\":{}}],\"usage\":{\"prompt_tokens\":1}", // cut short
+            "{\"choices\":[]} {\"more\":1}" // two documents
+        }) {
             ApiException e = catchThrowableOfType(
                     ApiException.class, () -> openAi.response(body.getBytes(StandardCharsets.UTF_8), request));
 
