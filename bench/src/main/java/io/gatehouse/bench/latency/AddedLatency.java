@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -33,7 +34,7 @@ import java.util.concurrent.TimeoutException;
  * OpenAI-style JSON answer and SSE stream, no delay) and a JWKS issuer; as separate processes: two
  * nodes started from the built distribution, one without authentication and one with JWT
  * authentication and five CEL policies. One keep-alive client sends the same requests to the
- * upstream directly and through each node, sequentially, in rounds whose order rotates; warm-up
+ * upstream directly and through each node, sequentially, in rounds whose order changes (shuffled, fixed per round); warm-up
  * rounds are discarded. Then the same for SSE streams: time to first byte, gaps between events and
  * each event's delay from the upstream's write. Writes a markdown report and the raw samples.
  * Settings come from {@code bench.*} system properties; see {@link Settings}.
@@ -283,10 +284,24 @@ public final class AddedLatency {
         return value;
     }
 
-    static <T> List<T> rotate(List<T> items, int n) {
+    /**
+     * The order of the systems in round {@code round}: a shuffle, fixed per round (the same in
+     * every run), so that each system's place and the system it follows change from round to round.
+     * A plain rotation keeps the cyclic order, and the system after a busy one (Portkey, whose
+     * process stays busy for a while after its calls) would always pay for it. Before each system
+     * its phase waits {@link #SETTLE_MILLIS} for the previous one's trailing work to finish.
+     */
+    static <T> List<T> roundOrder(List<T> items, int round) {
         List<T> order = new ArrayList<>(items);
-        Collections.rotate(order, -(n % items.size()));
+        Collections.shuffle(order, new Random(0x6a7e_4f5eL + round));
         return order;
+    }
+
+    /** How long a phase waits before each system of a round (see {@link #roundOrder}). */
+    static final long SETTLE_MILLIS = 200;
+
+    static void settle() throws InterruptedException {
+        Thread.sleep(SETTLE_MILLIS);
     }
 
     Map<String, Totals> sequential() throws InterruptedException {
@@ -302,10 +317,11 @@ public final class AddedLatency {
                 targets.forEach(t -> cpuStart.put(t.key(), t.cpuTicks()));
                 targets.forEach(t -> totals.get(t.key()).threadTicks = t.cpuTicksByThreadGroup());
             }
-            List<Target> order = rotate(targets, i);
+            List<Target> order = roundOrder(targets, i);
             StringBuilder line = new StringBuilder(
                     measured ? String.format("round %d:", round + 1) : String.format("warm-up %d:", i + 1));
             for (Target t : order) {
+                settle();
                 Samples samples = new Samples();
                 for (int r = 0; r < settings.perRound() && System.nanoTime() < deadline; r++) {
                     long took = call(t);
@@ -388,7 +404,8 @@ public final class AddedLatency {
         for (int i = 0; i < total && System.nanoTime() < deadline; i++) {
             boolean measured = i >= settings.streamWarmupRounds();
             int round = i - settings.streamWarmupRounds();
-            for (Target t : rotate(targets, i)) {
+            for (Target t : roundOrder(targets, i)) {
+                settle();
                 for (int s = 0; s < settings.streamsPerRound(); s++) {
                     Samples delays = new Samples();
                     Samples arrivals = new Samples();

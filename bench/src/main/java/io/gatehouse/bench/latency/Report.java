@@ -83,7 +83,7 @@ final class Report {
         line(
                 "- Sequential POST /v1/chat/completions, %d-byte request, %d-byte response, one keep-alive"
                         + " connection per target; %d warm-up + %d measured rounds of %d calls per target, order"
-                        + " rotating each round; %d failed calls.",
+                        + " shuffled each round; %d failed calls.",
                 requestBytes, responseBytes, settings.warmupRounds(), settings.rounds(), settings.perRound(), failures);
         line("");
         StringBuilder header = new StringBuilder("| percentile | " + direct.label() + " (µs) |");

@@ -38,7 +38,7 @@ import org.jspecify.annotations.Nullable;
  * (the floor), through nginx as a plain reverse proxy, through the Portkey gateway (when it is
  * installed and starts), through one Gatehouse node with the full pipeline (JWT, five policies,
  * rate limits) and through a cluster of three Gatehouse nodes behind nginx as a round-robin load
- * balancer. Phases, each in rounds whose order of systems rotates:
+ * balancer. Phases, each in rounds whose order of systems is shuffled (fixed per round):
  *
  * <ol>
  *   <li>throughput: a fixed number of calls in flight against an upstream that waits before it
@@ -451,7 +451,8 @@ public final class SideBySide {
                         measured
                                 ? "round " + (i - settings.throughputWarmupRounds() + 1) + ":"
                                 : "warm-up " + (i + 1) + ":");
-                for (AddedLatency.Target t : AddedLatency.rotate(targets, i)) {
+                for (AddedLatency.Target t : AddedLatency.roundOrder(targets, i)) {
+                    AddedLatency.settle();
                     List<Member> group = members.get(t.key());
                     long[] cpuBefore = cpuTicks(group);
                     Map<String, Long> threadsBefore = threadTicks(group);
@@ -515,7 +516,8 @@ public final class SideBySide {
             boolean measured = i >= settings.openWarmupRounds();
             StringBuilder line = new StringBuilder(
                     measured ? "round " + (i - settings.openWarmupRounds() + 1) + ":" : "warm-up " + (i + 1) + ":");
-            for (AddedLatency.Target t : AddedLatency.rotate(targets, i)) {
+            for (AddedLatency.Target t : AddedLatency.roundOrder(targets, i)) {
+                AddedLatency.settle();
                 LoadGenerator.Result result = new LoadGenerator(client, t, authorizations, chatBody)
                         .open(settings.rate(), measured ? settings.openMillis() : settings.openWarmupMillis());
                 line.append(String.format(
@@ -666,8 +668,8 @@ public final class SideBySide {
                     Integer.getInteger("bench.rounds", full ? 8 : 3),
                     Integer.getInteger("bench.perRound", full ? 3000 : 800),
                     Integer.getInteger("bench.streamWarmupRounds", 1),
-                    Integer.getInteger("bench.streamRounds", full ? 8 : 2),
-                    Integer.getInteger("bench.streamsPerRound", full ? 5 : 3),
+                    Integer.getInteger("bench.streamRounds", full ? 16 : 2),
+                    Integer.getInteger("bench.streamsPerRound", full ? 10 : 3),
                     defaults.streamEvents(),
                     defaults.streamIntervalMillis(),
                     defaults.bodyBytes(),

@@ -272,7 +272,7 @@ final class SideBySideReport {
         AddedLatency.Settings base = settings.latency();
         line(
                 "Sequential calls, one keep-alive connection per system, upstream delay 0: %d warm-up + %d measured"
-                        + " rounds of %d calls per system, order rotating each round. Times in µs (added in"
+                        + " rounds of %d calls per system, order shuffled each round. Times in µs (added in"
                         + " brackets).",
                 base.warmupRounds(), base.rounds(), base.perRound());
         line("");
