@@ -26,7 +26,8 @@ import org.jspecify.annotations.Nullable;
  * Enforces one scope of cluster-wide limits (the caller's, from the policy decision, or a
  * deployment's quota) before the call: takes one request from the requests-per-minute bucket and
  * reserves the estimated tokens from the tokens-per-minute bucket, both in one cluster operation
- * (all or nothing), and takes a concurrency slot. The token estimate is rough on purpose (a quarter
+ * (all or nothing; for a busy scope, usually answered at once from this node's local lease, see
+ * {@link io.gatehouse.cluster.limits.LeasedRateLimits}), and takes a concurrency slot. The token estimate is rough on purpose (a quarter
  * of the prompt's UTF-8 bytes plus the output allowed, see {@link TokenCounter#roughPrompt}): it
  * runs on the I/O thread for every request, and the reservation is settled with the real usage. A refusal is a 429 with OpenAI's rate-limit headers and {@code retry-after} from the real
  * refill time, and whatever was already taken is given back. When the request ends, however it
