@@ -5,7 +5,7 @@
 #   bench/run.sh [quick|full] [-Dbench.NAME=value ...]
 #
 # quick (default): 2 to 3 minutes once the Maven build and the installs below are cached, a smoke
-# test (the nodes are still compiling); full: about 13 minutes, for figures. Steps:
+# test (the nodes are still compiling); full: about 17 minutes, for figures. Steps:
 #   1. nginx: uses /usr/sbin/nginx, installing the Debian package nginx-light if it is missing
 #      (needs root and apt). It runs from a generated config in a temporary directory, never as the
 #      system service.
