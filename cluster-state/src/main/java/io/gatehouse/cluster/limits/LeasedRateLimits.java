@@ -87,7 +87,8 @@ public final class LeasedRateLimits implements RateLimits, AutoCloseable {
             extras = lease.startTopUp(batch);
         }
         if (extras == null) {
-            // Another check of this key is topping the lease up; this one asks the owner alone.
+            // Another check of this key is topping the lease up (or the lease was just returned):
+            // this one asks the owner for its own amounts alone.
             return cluster.takeAll(key, capacities, amounts).thenApply(answers -> {
                 if (!allGranted(answers)) {
                     retire(key, lease);

@@ -130,12 +130,12 @@ public final class UpstreamClient implements AutoCloseable {
         exchange.request = jetty;
         exchange.startTimer();
         jetty.onResponseHeaders(response -> {
-                    exchange.heard(true);
+                    exchange.responseBegan();
                     listener.onHeaders(
                             response.getStatus(), name -> response.getHeaders().get(name));
                 })
                 .onResponseContentAsync((response, chunk, demander) -> {
-                    exchange.heard(false);
+                    exchange.moreArrived();
                     if (!exchange.ended.get()) {
                         listener.onContent(chunk.getByteBuffer(), demander);
                     }
@@ -265,11 +265,14 @@ public final class UpstreamClient implements AutoCloseable {
             timer = scheduler.schedule(this::checkDeadline, Math.min(firstByteNanos, idleNanos), TimeUnit.NANOSECONDS);
         }
 
-        /** The response began ({@code headers}) or more of it arrived: the idle timeout starts over. */
-        void heard(boolean headers) {
-            if (headers) {
-                timeout = IdleTimeout.INSTANCE;
-            }
+        /** The response began: from now on the deadline is the idle timeout's. */
+        void responseBegan() {
+            timeout = IdleTimeout.INSTANCE;
+            moreArrived();
+        }
+
+        /** More of the response arrived: the idle timeout starts over. */
+        void moreArrived() {
             deadline = System.nanoTime() + idleNanos;
         }
 
