@@ -12,6 +12,10 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The node's metrics, exported in Prometheus format. Label values are bounded: models and providers
@@ -24,6 +28,12 @@ public final class GatewayMetrics implements AutoCloseable {
 
     private final PrometheusMeterRegistry registry;
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
+    // Meters of the per-request path, looked up once per label set: building and registering a
+    // meter for every request (the builder, its tags, the registry's map) costs more than recording.
+    private final Map<RequestLabels, RequestMeters> requestMeters = new ConcurrentHashMap<>();
+    private final Map<List<String>, Counter> tokenCounters = new ConcurrentHashMap<>();
+    private final Map<List<String>, Counter> limitDecisions = new ConcurrentHashMap<>();
+    private final Timer limitCheck;
 
     public GatewayMetrics(String nodeName) {
         registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -33,25 +43,48 @@ public final class GatewayMetrics implements AutoCloseable {
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
+        limitCheck = Timer.builder("gatehouse.limits.check")
+                .description("Time to check a request's cluster-wide limits")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofNanos(10_000))
+                .maximumExpectedValue(Duration.ofSeconds(5))
+                .register(registry);
     }
 
     /** One finished request: counts it and records its latency. */
     public void request(String endpoint, String model, String provider, int status, long nanos) {
-        String statusClass = Integer.toString(status);
-        Counter.builder("gatehouse.requests")
+        RequestMeters meters = requestMeters.computeIfAbsent(
+                new RequestLabels(endpoint, model, provider, status), this::requestMeters);
+        meters.count().increment();
+        meters.duration().record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    private RequestMeters requestMeters(RequestLabels labels) {
+        Counter count = Counter.builder("gatehouse.requests")
                 .description("Requests answered, by endpoint, model, provider and status")
-                .tags("endpoint", endpoint, "model", model, "provider", provider, "status", statusClass)
-                .register(registry)
-                .increment();
-        Timer.builder("gatehouse.request.duration")
+                .tags(
+                        "endpoint",
+                        labels.endpoint(),
+                        "model",
+                        labels.model(),
+                        "provider",
+                        labels.provider(),
+                        "status",
+                        Integer.toString(labels.status()))
+                .register(registry);
+        Timer duration = Timer.builder("gatehouse.request.duration")
                 .description("Time from receiving a request to the end of its response")
-                .tags("endpoint", endpoint, "model", model, "provider", provider)
+                .tags("endpoint", labels.endpoint(), "model", labels.model(), "provider", labels.provider())
                 .publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofMinutes(5))
-                .register(registry)
-                .record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+                .register(registry);
+        return new RequestMeters(count, duration);
     }
+
+    private record RequestLabels(String endpoint, String model, String provider, int status) {}
+
+    private record RequestMeters(Counter count, Timer duration) {}
 
     /** Time from receiving a streamed request to sending its first event. */
     public void timeToFirstToken(String model, String provider, long nanos) {
@@ -62,7 +95,7 @@ public final class GatewayMetrics implements AutoCloseable {
                 .minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofMinutes(2))
                 .register(registry)
-                .record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+                .record(nanos, TimeUnit.NANOSECONDS);
     }
 
     /** Tokens used by a call, as the provider reported them. */
@@ -76,10 +109,12 @@ public final class GatewayMetrics implements AutoCloseable {
     }
 
     private Counter tokenCounter(String model, String provider, String type) {
-        return Counter.builder("gatehouse.tokens")
-                .description("Tokens used, by model, provider and type (prompt or completion)")
-                .tags("model", model, "provider", provider, "type", type)
-                .register(registry);
+        return tokenCounters.computeIfAbsent(
+                List.of(model, provider, type),
+                labels -> Counter.builder("gatehouse.tokens")
+                        .description("Tokens used, by model, provider and type (prompt or completion)")
+                        .tags("model", model, "provider", provider, "type", type)
+                        .register(registry));
     }
 
     /**
@@ -96,22 +131,20 @@ public final class GatewayMetrics implements AutoCloseable {
 
     /** One limit's answer to a request, by limit kind and scope (a policy, or a deployment). */
     public void limitDecision(String limit, String scope, boolean admitted) {
-        Counter.builder(admitted ? "gatehouse.limits.admitted" : "gatehouse.limits.limited")
-                .description(admitted ? "Requests a limit let through" : "Requests a limit refused (429)")
-                .tags("limit", limit, "scope", scope)
-                .register(registry)
+        limitDecisions
+                .computeIfAbsent(
+                        List.of(limit, scope, Boolean.toString(admitted)),
+                        labels -> Counter.builder(admitted ? "gatehouse.limits.admitted" : "gatehouse.limits.limited")
+                                .description(
+                                        admitted ? "Requests a limit let through" : "Requests a limit refused (429)")
+                                .tags("limit", limit, "scope", scope)
+                                .register(registry))
                 .increment();
     }
 
     /** How long a request's limit checks took, all together. */
     public void limitCheck(long nanos) {
-        Timer.builder("gatehouse.limits.check")
-                .description("Time to check a request's cluster-wide limits")
-                .publishPercentileHistogram()
-                .minimumExpectedValue(Duration.ofNanos(10_000))
-                .maximumExpectedValue(Duration.ofSeconds(5))
-                .register(registry)
-                .record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+        limitCheck.record(nanos, TimeUnit.NANOSECONDS);
     }
 
     /** A limit check that could not be answered in time (degraded mode). */
