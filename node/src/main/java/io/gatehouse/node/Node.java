@@ -17,6 +17,7 @@ import io.gatehouse.cluster.ClusterSettings;
 import io.gatehouse.cluster.limits.LeasedRateLimits;
 import io.gatehouse.cluster.limits.RateLimits;
 import io.gatehouse.node.metrics.GatewayMetrics;
+import io.gatehouse.node.upstream.IoThreadTransport;
 import io.gatehouse.providers.tokens.TokenCounter;
 import io.gatehouse.providers.transport.UpstreamClient;
 import io.undertow.Undertow;
@@ -93,10 +94,18 @@ public final class Node {
                     Thread.ofPlatform().name("gatehouse-timer").daemon().factory());
             resources.register(scheduler::shutdownNow);
             GatewayMetrics metrics = resources.register(new GatewayMetrics(nodeConfig.name()));
-            UpstreamClient upstream = resources.register(UpstreamClient.start(new UpstreamClient.Settings(
+            // Plain-HTTP calls made on an IO thread go out on that thread's own connections; the
+            // shared client sends the rest (TLS, HTTP/2, other threads).
+            IoThreadTransport direct = resources.register(new IoThreadTransport(
                     nodeConfig.upstream().connectTimeout(),
                     nodeConfig.upstream().maxConnectionsPerHost(),
-                    1024)));
+                    1024));
+            UpstreamClient upstream = resources.register(UpstreamClient.start(
+                    new UpstreamClient.Settings(
+                            nodeConfig.upstream().connectTimeout(),
+                            nodeConfig.upstream().maxConnectionsPerHost(),
+                            1024),
+                    direct));
             TokenCounter tokens = TokenCounter.o200k();
             ProviderFactory providers = resources.register(new ProviderFactory(upstream, tokens, scheduler));
             ClusterMember cluster = resources.register(ClusterMember.start(clusterSettings(config), version()));

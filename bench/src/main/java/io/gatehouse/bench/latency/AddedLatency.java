@@ -154,7 +154,7 @@ public final class AddedLatency {
         return settings.out().resolveSibling(settings.out().getFileName() + "-" + kind + ".csv");
     }
 
-    private static NodeProcess startNode(Settings settings, String name, String configBody) throws IOException {
+    static NodeProcess startNode(Settings settings, String name, String configBody) throws IOException {
         // Each node forms its own one-member cluster, under a name no other node on this machine
         // uses, so the two never join each other or anyone else's.
         String cluster = "cluster:\n"

@@ -3,7 +3,6 @@ package io.gatehouse.bench.latency;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -133,24 +132,17 @@ final class NodeProcess implements AutoCloseable {
      * grouped by thread name with numbers replaced by N ({@code XNIO-N I/O-N}, {@code CN CompilerThre}).
      */
     Map<String, Long> cpuTicksByThreadGroup() {
-        Map<String, Long> groups = new TreeMap<>();
-        Path tasks = Path.of("/proc/" + process.pid() + "/task");
-        try (DirectoryStream<Path> threads = Files.newDirectoryStream(tasks)) {
-            for (Path thread : threads) {
-                try {
-                    String name = Files.readString(thread.resolve("comm")).strip();
-                    String stat = Files.readString(thread.resolve("stat"));
-                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-                    groups.merge(name.replaceAll("[0-9]+", "N"), ticks, Long::sum);
-                } catch (IOException | RuntimeException e) {
-                    // the thread ended while being read
-                }
-            }
-        } catch (IOException e) {
-            return Map.of();
-        }
-        return groups;
+        Map<String, Long> ticks = new TreeMap<>();
+        threadsByGroup().forEach((group, threads) -> ticks.put(group, threads.cpuTicks()));
+        return ticks;
+    }
+
+    /**
+     * What each group of the node's threads (named as in {@link #cpuTicksByThreadGroup}) has done so
+     * far: CPU time and context switches, from {@code /proc/PID/task/*}.
+     */
+    Map<String, Procfs.Threads> threadsByGroup() {
+        return Procfs.threadsByGroup(process.pid());
     }
 
     /** Stops the node with SIGTERM (it drains and exits), forcibly if it takes longer than 20 s. */

@@ -18,9 +18,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * When a request ends, writes its access log line (one JSON object: id, principal, model,
- * provider, status, latency, tokens; never credentials or prompt text) and records its metrics,
- * after the connection is ready for the next request. The line goes through an asynchronous
- * appender, so the thread that ended the request does not wait for the console.
+ * provider, status, latency, tokens; never credentials or prompt text) and records its metrics.
+ * The line goes through an asynchronous appender, so the thread that ended the request does not
+ * wait for the console.
  */
 public final class AccessLogHandler implements HttpHandler {
     private static final Logger access = LoggerFactory.getLogger("gatehouse.access");
@@ -36,21 +36,17 @@ public final class AccessLogHandler implements HttpHandler {
     @Override
     public void handleRequest(HttpServerExchange exchange) throws Exception {
         exchange.addExchangeCompleteListener((ex, nextListener) -> {
-            long end = System.nanoTime();
-            // The connection's own listener is the last of the chain: it makes the connection ready
-            // for the client's next request. Recording first would delay that while the client,
-            // which already has the response, sends its next request; the IO thread would then
-            // wake to find the connection still busy and have to be woken again.
             try {
-                nextListener.proceed();
+                record(ex);
             } finally {
-                record(ex, end);
+                nextListener.proceed();
             }
         });
         next.handleRequest(exchange);
     }
 
-    private void record(HttpServerExchange exchange, long end) {
+    private void record(HttpServerExchange exchange) {
+        long end = System.nanoTime();
         long start = exchange.getAttachment(Attachments.START_NANOS);
         String endpoint = orNone(exchange.getAttachment(Attachments.ENDPOINT));
         Route route = exchange.getAttachment(Attachments.ROUTE);

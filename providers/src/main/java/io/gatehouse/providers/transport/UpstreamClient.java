@@ -42,6 +42,7 @@ public final class UpstreamClient implements AutoCloseable {
 
     private final HttpClient http;
     private final Scheduler scheduler;
+    private final @Nullable DirectTransport direct;
 
     /**
      * Settings of the shared client.
@@ -63,13 +64,22 @@ public final class UpstreamClient implements AutoCloseable {
         }
     }
 
-    private UpstreamClient(HttpClient http, Scheduler scheduler) {
+    private UpstreamClient(HttpClient http, Scheduler scheduler, @Nullable DirectTransport direct) {
         this.http = http;
         this.scheduler = scheduler;
+        this.direct = direct;
     }
 
     /** Starts a client; close it to release its threads and connections. */
     public static UpstreamClient start(Settings settings) {
+        return start(settings, null);
+    }
+
+    /**
+     * Starts a client that offers every call to {@code direct} first and sends those it declines
+     * itself; close it to release its threads and connections (not {@code direct}'s).
+     */
+    public static UpstreamClient start(Settings settings, @Nullable DirectTransport direct) {
         requireNonNull(settings, "settings");
         ClientConnector connector = new ClientConnector();
         connector.setTCPNoDelay(true);
@@ -102,7 +112,7 @@ public final class UpstreamClient implements AutoCloseable {
         // start() installs these: provider errors such as 401 are answers to relay, not
         // authentication challenges or redirects for the gateway to act on.
         http.getProtocolHandlers().clear();
-        return new UpstreamClient(http, scheduler);
+        return new UpstreamClient(http, scheduler, direct);
     }
 
     /**
@@ -112,6 +122,12 @@ public final class UpstreamClient implements AutoCloseable {
     public Call send(UpstreamRequest request, UpstreamListener listener) {
         requireNonNull(request, "request");
         requireNonNull(listener, "listener");
+        if (direct != null) {
+            Call call = direct.trySend(request, listener);
+            if (call != null) {
+                return call;
+            }
+        }
         Exchange exchange = new Exchange(scheduler, request.firstByteTimeout(), request.idleTimeout());
         // Jetty's own idle timeout would also run while the provider thinks before answering, so it
         // is only a backstop; the first-byte and idle timers below decide.

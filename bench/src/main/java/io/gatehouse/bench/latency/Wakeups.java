@@ -1,0 +1,133 @@
+package io.gatehouse.bench.latency;
+
+import io.gatehouse.bench.fixtures.BenchIssuer;
+import io.gatehouse.bench.fixtures.BenchPolicies;
+import io.gatehouse.bench.fixtures.ChatBodies;
+import io.gatehouse.bench.httpclient.HttpClientCompare;
+import io.gatehouse.bench.httpclient.LoopbackServer;
+import io.gatehouse.bench.httpclient.Samples;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Where a node's threads spend a sequential call: for each group of its threads, CPU time and
+ * context switches per call. A voluntary switch is a thread that waited and was woken again, so
+ * the voluntary switches per call count the thread wake-ups a call costs; on a machine with few
+ * cores each one is a system call on the waking side and a trip through the scheduler on the other.
+ * One node with JWT authentication, the five policies of {@link BenchPolicies} and their limits
+ * (as the added-latency harness's {@code gw-jwt}), a loopback upstream with no delay, and one
+ * keep-alive connection; the direct path is measured alongside for reference.
+ *
+ * <p>Run by {@code bench/wakeups.sh}. Settings: {@code -Dbench.calls} (per pass, default 20,000),
+ * {@code -Dbench.passes} (default 2; the first warms the node up) and those of {@link
+ * AddedLatency.Settings}.
+ */
+public final class Wakeups {
+    private static final int TOKENS = 8;
+
+    private Wakeups() {}
+
+    public static void main(String[] args) throws Exception {
+        AddedLatency.Settings settings =
+                AddedLatency.Settings.fromSystemProperties(args.length > 0 ? args[0] : "quick");
+        int calls = Integer.getInteger("bench.calls", 20_000);
+        int passes = Integer.getInteger("bench.passes", 2);
+        Files.createDirectories(settings.out().getParent());
+        Files.createDirectories(settings.workDir());
+        byte[] response = HttpClientCompare.Payloads.chatResponse(1536);
+        StringBuilder report = new StringBuilder("# Wake-ups and CPU per sequential call\n\n");
+        try (LoopbackServer upstream = LoopbackServer.start(response, 20, 10);
+                BenchIssuer issuer = BenchIssuer.start();
+                BenchClient client = new BenchClient();
+                NodeProcess node =
+                        AddedLatency.startNode(settings, "wakeups", AddedLatency.securedConfig(upstream, issuer))) {
+            node.awaitReady(client, settings.startTimeoutMillis());
+            List<String> authorizations = new ArrayList<>();
+            for (int i = 0; i < TOKENS; i++) {
+                authorizations.add("Bearer " + issuer.rs256("user" + i, BenchPolicies.GROUPS, Duration.ofHours(1)));
+            }
+            byte[] body = ChatBodies.chat(BenchPolicies.MODEL, settings.bodyBytes(), false);
+            for (int pass = 1; pass <= passes; pass++) {
+                Samples direct = sequential(client, upstream.chatUri(), authorizations, body, calls);
+                Map<String, Procfs.Threads> before = node.threadsByGroup();
+                Samples viaNode = sequential(client, node.chatUri(), authorizations, body, calls);
+                Map<String, Procfs.Threads> after = node.threadsByGroup();
+                report.append(String.format(
+                        Locale.ROOT,
+                        "## Pass %d of %d%s%n%n%,d calls each. Latency p50 / p99: direct %.0f / %.0f µs, through the"
+                                + " node %.0f / %.0f µs (added at p50: %.0f µs).%n%n",
+                        pass,
+                        passes,
+                        pass < passes ? " (warm-up)" : "",
+                        calls,
+                        direct.quantile(0.50) / 1e3,
+                        direct.quantile(0.99) / 1e3,
+                        viaNode.quantile(0.50) / 1e3,
+                        viaNode.quantile(0.99) / 1e3,
+                        (viaNode.quantile(0.50) - direct.quantile(0.50)) / 1e3));
+                report.append(table(before, after, calls, settings.clockTicksPerSecond()));
+            }
+        }
+        Files.writeString(settings.out().resolveSibling(settings.out().getFileName() + ".md"), report);
+        System.out.println();
+        System.out.println(report);
+    }
+
+    private static String table(
+            Map<String, Procfs.Threads> before, Map<String, Procfs.Threads> after, int calls, long ticksPerSecond) {
+        StringBuilder table = new StringBuilder(
+                "| thread group | threads | CPU per call (µs) | wake-ups per call | preemptions per call |\n"
+                        + "|---|---:|---:|---:|---:|\n");
+        double total = 0;
+        double wakeups = 0;
+        for (Map.Entry<String, Procfs.Threads> group : after.entrySet()) {
+            Procfs.Threads done =
+                    group.getValue().since(before.getOrDefault(group.getKey(), new Procfs.Threads(0, 0, 0, 0)));
+            double cpuMicros = done.cpuTicks() * 1e6 / ticksPerSecond / calls;
+            double voluntary = (double) done.voluntarySwitches() / calls;
+            double involuntary = (double) done.involuntarySwitches() / calls;
+            total += cpuMicros;
+            wakeups += voluntary;
+            if (cpuMicros >= 0.5 || voluntary >= 0.01) {
+                table.append(String.format(
+                        Locale.ROOT,
+                        "| `%s` | %d | %.1f | %.2f | %.3f |%n",
+                        group.getKey(),
+                        done.count(),
+                        cpuMicros,
+                        voluntary,
+                        involuntary));
+            }
+        }
+        table.append(String.format(Locale.ROOT, "| all | | %.1f | %.2f | |%n%n", total, wakeups));
+        return table.toString();
+    }
+
+    private static Samples sequential(BenchClient client, URI uri, List<String> authorizations, byte[] body, int calls)
+            throws InterruptedException, IOException {
+        Samples samples = new Samples();
+        for (int i = 0; i < calls; i++) {
+            long start = System.nanoTime();
+            try {
+                BenchClient.Reply reply =
+                        client.post(uri, authorizations.get(i % TOKENS), body).get(30, TimeUnit.SECONDS);
+                if (reply.status() != 200) {
+                    throw new IOException("status " + reply.status() + " from " + uri);
+                }
+            } catch (ExecutionException | TimeoutException e) {
+                throw new IOException("call to " + uri + " failed", e);
+            }
+            samples.add(System.nanoTime() - start);
+        }
+        return samples;
+    }
+}
