@@ -103,9 +103,10 @@ public final class IoThreadTransport implements DirectTransport, AutoCloseable {
         if (address == null) {
             return null;
         }
-        String destination = uri.getHost() + ":" + address.getPort();
+        // By name and address: when the name moves to another address, new calls go there.
+        String destination = uri.getHost() + "@" + address;
         Pool pool = pools.computeIfAbsent(thread, t -> new HashMap<>())
-                .computeIfAbsent(destination, d -> new Pool(thread, address, uri));
+                .computeIfAbsent(destination, d -> new Pool(thread, address));
         Exchange exchange = new Exchange(pool, request, listener);
         exchange.start();
         return exchange::cancel;
@@ -154,16 +155,14 @@ public final class IoThreadTransport implements DirectTransport, AutoCloseable {
     /** One IO thread's connections to one upstream. Touched only by that thread. */
     private final class Pool {
         final XnioIoThread thread;
-        final InetSocketAddress address;
         final URI uri;
         final int maxConnections;
         final ArrayDeque<ClientConnection> idle = new ArrayDeque<>();
         final ArrayDeque<Exchange> waiting = new ArrayDeque<>();
         int open;
 
-        Pool(XnioIoThread thread, InetSocketAddress address, URI uri) {
+        Pool(XnioIoThread thread, InetSocketAddress address) {
             this.thread = thread;
-            this.address = address;
             // By address, so that connecting never looks up a name on the IO thread.
             try {
                 this.uri = new URI(
@@ -342,7 +341,8 @@ public final class IoThreadTransport implements DirectTransport, AutoCloseable {
             ClientRequest upstream = new ClientRequest()
                     .setMethod(Methods.POST)
                     .setPath(uri.getRawQuery() == null ? path : path + "?" + uri.getRawQuery());
-            upstream.getRequestHeaders().put(HOST, uri.getRawAuthority());
+            upstream.getRequestHeaders()
+                    .put(HOST, uri.getPort() > 0 ? uri.getHost() + ":" + uri.getPort() : uri.getHost());
             request.headers()
                     .forEach((name, value) -> upstream.getRequestHeaders().put(new HttpString(name), value));
             upstream.getRequestHeaders().put(CONTENT_LENGTH, request.body().length);
