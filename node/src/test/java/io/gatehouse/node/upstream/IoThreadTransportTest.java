@@ -185,6 +185,37 @@ class IoThreadTransportTest {
     }
 
     @Test
+    void callsBeyondTheConnectionLimitWaitForAConnectionAndThenUseIt() throws Exception {
+        transport.close();
+        transport = new IoThreadTransport(Duration.ofSeconds(2), 2, 16); // one connection per IO thread
+        List<Recorder> calls = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            calls.add(send(request("/v1/slow")));
+        }
+
+        for (Recorder call : calls) {
+            assertThat(call.done.get(20, TimeUnit.SECONDS)).isEqualTo("complete");
+        }
+        assertThat(upstreamPeers).hasSize(3);
+        assertThat(new java.util.HashSet<>(upstreamPeers))
+                .as("one connection, used in turn")
+                .hasSize(1);
+    }
+
+    @Test
+    void aCallBeyondTheQueueFailsAtOnce() throws Exception {
+        transport.close();
+        transport = new IoThreadTransport(Duration.ofSeconds(2), 2, 1); // one connection, one waiting
+        Recorder running = send(request("/v1/slow"));
+        Recorder waiting = send(request("/v1/slow"));
+        Recorder refused = send(request("/v1/slow"));
+
+        assertThat(refused.done.get(1, TimeUnit.SECONDS)).isEqualTo("failed CONNECTION_LOST");
+        assertThat(running.done.get(20, TimeUnit.SECONDS)).isEqualTo("complete");
+        assertThat(waiting.done.get(20, TimeUnit.SECONDS)).isEqualTo("complete");
+    }
+
+    @Test
     void aCancelledCallIsNeverReportedToItsListener() throws Exception {
         Recorder cancelled = new Recorder();
         Call call = send(request("/v1/slow"), cancelled);
