@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * The one shared HTTP client for upstream calls: pooled keep-alive connections with a limit per
  * upstream host, HTTP/2 negotiated by ALPN where the provider offers it, TLS with the JVM's trust
  * store, no redirects, and non-blocking, demand-driven response bodies. Built on Jetty's client
- * (see docs/decisions/0001-upstream-http-client.md). Thread-safe.
+ * (see docs/decisions/0001-upstream-http-client.md). A {@link DirectTransport}, when given, is
+ * offered every call first (docs/decisions/0003-upstream-calls-on-io-threads.md). Thread-safe.
  */
 public final class UpstreamClient implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(UpstreamClient.class);
