@@ -72,7 +72,7 @@ public final class IoThreadTransport implements DirectTransport, AutoCloseable {
     private final long connectTimeoutMillis;
     private final ByteBufferPool buffers = new DefaultByteBufferPool(true, 16 * 1024, 256, 8);
     private final OptionMap options = OptionMap.create(Options.TCP_NODELAY, true);
-    private final Map<XnioIoThread, Map<String, Pool>> pools = new ConcurrentHashMap<>();
+    private final Map<XnioIoThread, Map<InetSocketAddress, Pool>> pools = new ConcurrentHashMap<>();
     private final Map<String, Address> addresses = new ConcurrentHashMap<>();
     private final Set<String> lookingUp = ConcurrentHashMap.newKeySet();
     private final Executor resolver = Executors.newThreadPerTaskExecutor(
@@ -103,10 +103,10 @@ public final class IoThreadTransport implements DirectTransport, AutoCloseable {
         if (address == null) {
             return null;
         }
-        // By name and address: when the name moves to another address, new calls go there.
-        String destination = uri.getHost() + "@" + address;
-        Pool pool = pools.computeIfAbsent(thread, t -> new HashMap<>())
-                .computeIfAbsent(destination, d -> new Pool(thread, address));
+        // By address: when a name moves to another address, new calls go there. Names on one
+        // address share its connections; each request carries its own Host header.
+        Pool pool =
+                pools.computeIfAbsent(thread, t -> new HashMap<>()).computeIfAbsent(address, a -> new Pool(thread, a));
         Exchange exchange = new Exchange(pool, request, listener);
         exchange.start();
         return exchange::cancel;
