@@ -12,7 +12,6 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -31,8 +30,8 @@ public final class GatewayMetrics implements AutoCloseable {
     // Meters of the per-request path, looked up once per label set: building and registering a
     // meter for every request (the builder, its tags, the registry's map) costs more than recording.
     private final Map<RequestLabels, RequestMeters> requestMeters = new ConcurrentHashMap<>();
-    private final Map<List<String>, Counter> tokenCounters = new ConcurrentHashMap<>();
-    private final Map<List<String>, Counter> limitDecisions = new ConcurrentHashMap<>();
+    private final Map<TokenLabels, Counter> tokenCounters = new ConcurrentHashMap<>();
+    private final Map<LimitLabels, Counter> limitDecisions = new ConcurrentHashMap<>();
     private final Timer limitCheck;
 
     public GatewayMetrics(String nodeName) {
@@ -86,6 +85,10 @@ public final class GatewayMetrics implements AutoCloseable {
 
     private record RequestMeters(Counter count, Timer duration) {}
 
+    private record TokenLabels(String model, String provider, String type) {}
+
+    private record LimitLabels(String limit, String scope, boolean admitted) {}
+
     /** Time from receiving a streamed request to sending its first event. */
     public void timeToFirstToken(String model, String provider, long nanos) {
         Timer.builder("gatehouse.time.to.first.token")
@@ -110,7 +113,7 @@ public final class GatewayMetrics implements AutoCloseable {
 
     private Counter tokenCounter(String model, String provider, String type) {
         return tokenCounters.computeIfAbsent(
-                List.of(model, provider, type),
+                new TokenLabels(model, provider, type),
                 labels -> Counter.builder("gatehouse.tokens")
                         .description("Tokens used, by model, provider and type (prompt or completion)")
                         .tags("model", model, "provider", provider, "type", type)
@@ -133,7 +136,7 @@ public final class GatewayMetrics implements AutoCloseable {
     public void limitDecision(String limit, String scope, boolean admitted) {
         limitDecisions
                 .computeIfAbsent(
-                        List.of(limit, scope, Boolean.toString(admitted)),
+                        new LimitLabels(limit, scope, admitted),
                         labels -> Counter.builder(admitted ? "gatehouse.limits.admitted" : "gatehouse.limits.limited")
                                 .description(
                                         admitted ? "Requests a limit let through" : "Requests a limit refused (429)")

@@ -53,7 +53,7 @@ import org.xnio.channels.StreamSourceChannel;
  *
  * <p>It takes plain {@code http://} calls made on an IO thread, to hosts whose address is known.
  * It declines the rest, which the shared client then sends: {@code https://} (TLS and HTTP/2 by
- * ALPN stay with the shared client), calls made on other threads (retries on a timer, say), and the
+ * ALPN stay with the shared client), calls made on other threads (a credential fetching a token, say), and the
  * first calls to a host name, whose address is looked up on another thread and kept for {@link
  * #ADDRESS_TTL}, so an IO thread never waits for DNS.
  *
@@ -525,16 +525,12 @@ public final class IoThreadTransport implements DirectTransport, AutoCloseable {
 
         /** Ends the call without telling the listener: the caller no longer wants to hear of it. */
         void cancel() {
-            if (thread == XnioIoThread.currentThread()) {
-                if (!ended) {
-                    abandon();
-                }
-            } else {
-                thread.execute(() -> {
-                    if (!ended) {
-                        abandon();
-                    }
-                });
+            if (thread != XnioIoThread.currentThread()) {
+                thread.execute(this::cancel);
+                return;
+            }
+            if (!ended) {
+                abandon();
             }
         }
 
