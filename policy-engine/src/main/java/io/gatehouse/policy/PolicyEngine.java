@@ -13,10 +13,12 @@ import dev.cel.common.types.SimpleType;
 import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
+import dev.cel.runtime.CelVariableResolver;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
@@ -117,7 +119,7 @@ public final class PolicyEngine {
                     OPEN, principal, request, request.model(), Set.of(), null, Decision.Cache.DEFAULT, null, null);
             return new Explanation(decision, List.of());
         }
-        Map<String, Object> variables = variables(principal, request);
+        CelVariableResolver variables = variables(principal, request);
         List<Explanation.Step> steps = new ArrayList<>();
         for (CompiledPolicy policy : policies) {
             Object matched;
@@ -158,7 +160,7 @@ public final class PolicyEngine {
     }
 
     private Decision decideBy(
-            CompiledPolicy policy, Principal principal, RequestFacts request, Map<String, Object> variables) {
+            CompiledPolicy policy, Principal principal, RequestFacts request, CelVariableResolver variables) {
         PolicySpec spec = policy.spec();
         if (spec.deny()) {
             String message = spec.message() != null ? spec.message() : "Refused by policy '" + spec.name() + "'.";
@@ -217,7 +219,7 @@ public final class PolicyEngine {
         return new Decision(false, policy, message, model, Set.of(), null, Decision.Cache.DEFAULT, null, null);
     }
 
-    private static String evaluateKey(CelRuntime.Program program, Map<String, Object> variables, String fallback) {
+    private static String evaluateKey(CelRuntime.Program program, CelVariableResolver variables, String fallback) {
         try {
             Object value = program.eval(variables);
             return value == null ? fallback : String.valueOf(value);
@@ -226,13 +228,25 @@ public final class PolicyEngine {
         }
     }
 
-    private static Map<String, Object> variables(Principal principal, RequestFacts request) {
+    /**
+     * The variables of one request's expressions. A resolver rather than a map: CEL copies a map of
+     * variables into its own for every evaluation, and a decision evaluates up to one expression per
+     * policy.
+     */
+    private static CelVariableResolver variables(Principal principal, RequestFacts request) {
         Map<String, Object> principalValues = Map.of(
                 "subject", principal.subject(),
                 "tenant", principal.tenant(),
                 "groups", List.copyOf(principal.groups()));
-        return Map.of(
-                "claims", principal.claims(), "principal", principalValues, "request", new RequestVariables(request));
+        Optional<Object> claims = Optional.of(principal.claims());
+        Optional<Object> principalVariable = Optional.of(principalValues);
+        Optional<Object> requestVariable = Optional.of(new RequestVariables(request));
+        return name -> switch (name) {
+            case "claims" -> claims;
+            case "principal" -> principalVariable;
+            case "request" -> requestVariable;
+            default -> Optional.empty();
+        };
     }
 
     private record CompiledPolicy(

@@ -6,7 +6,6 @@ import io.gatehouse.providers.transport.UpstreamClient;
 import io.gatehouse.providers.transport.UpstreamFailure;
 import io.gatehouse.providers.transport.UpstreamListener;
 import io.gatehouse.providers.transport.UpstreamRequest;
-import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -113,10 +112,9 @@ public final class HttpProvider implements ChatProvider, EmbeddingProvider {
     private final class BufferingListener implements UpstreamListener {
         private final ResponseListener listener;
         private final Function<byte[], ChatTranslator.Translated> translate;
-        private final ByteArrayOutputStream body = new ByteArrayOutputStream(4096);
+        private BodyBuffer body = new BodyBuffer(MAX_ERROR_BYTES);
         private int status;
         private Function<String, @Nullable String> headers = name -> null;
-        private boolean tooLarge;
 
         BufferingListener(ResponseListener listener, Function<byte[], ChatTranslator.Translated> translate) {
             this.listener = listener;
@@ -127,22 +125,19 @@ public final class HttpProvider implements ChatProvider, EmbeddingProvider {
         public void onHeaders(int status, Function<String, @Nullable String> headers) {
             this.status = status;
             this.headers = headers;
+            body = new BodyBuffer(isSuccess(status) ? MAX_RESPONSE_BYTES : MAX_ERROR_BYTES);
+            body.expect(headers.apply("Content-Length"));
         }
 
         @Override
         public void onContent(ByteBuffer content, Runnable demand) {
-            int limit = isSuccess(status) ? MAX_RESPONSE_BYTES : MAX_ERROR_BYTES;
-            if (body.size() + content.remaining() > limit) {
-                tooLarge = true;
-            } else {
-                append(body, content);
-            }
+            body.append(content);
             demand.run();
         }
 
         @Override
         public void onComplete() {
-            if (tooLarge && isSuccess(status)) {
+            if (body.overflowed() && isSuccess(status)) {
                 listener.onError(
                         new UpstreamFailure(UpstreamFailure.Kind.BODY_TOO_LARGE, "response body").toApiError(name));
                 return;
@@ -171,7 +166,7 @@ public final class HttpProvider implements ChatProvider, EmbeddingProvider {
     private final class StreamRelay implements UpstreamListener {
         private final StreamTranslator translator;
         private final StreamListener listener;
-        private final ByteArrayOutputStream errorBody = new ByteArrayOutputStream();
+        private final BodyBuffer errorBody = new BodyBuffer(MAX_ERROR_BYTES);
         private volatile @Nullable Call call;
         private int status;
         private Function<String, @Nullable String> headers = name -> null;
@@ -194,9 +189,7 @@ public final class HttpProvider implements ChatProvider, EmbeddingProvider {
                 return;
             }
             if (!isSuccess(status)) {
-                if (errorBody.size() + content.remaining() <= MAX_ERROR_BYTES) {
-                    append(errorBody, content);
-                }
+                errorBody.append(content);
                 demand.run();
                 return;
             }
@@ -249,17 +242,6 @@ public final class HttpProvider implements ChatProvider, EmbeddingProvider {
                 c.cancel();
             }
             listener.onError(error, translator.usage());
-        }
-    }
-
-    private static void append(ByteArrayOutputStream out, ByteBuffer content) {
-        if (content.hasArray()) {
-            out.write(content.array(), content.arrayOffset() + content.position(), content.remaining());
-            content.position(content.limit());
-        } else {
-            byte[] copy = new byte[content.remaining()];
-            content.get(copy);
-            out.write(copy, 0, copy.length);
         }
     }
 }

@@ -36,10 +36,13 @@ public final class OpenAiTranslator implements ChatTranslator, EmbeddingTranslat
 
     @Override
     public byte[] requestBody(ChatRequest request, String upstreamModel) {
-        ObjectNode body = request.body().deepCopy();
+        ObjectNode body = topLevelCopy(request.body());
         setModel(body, upstreamModel);
         if (request.stream()) {
-            body.withObject("stream_options").put("include_usage", true);
+            JsonNode options = body.get("stream_options");
+            ObjectNode withUsage = options instanceof ObjectNode given ? given.deepCopy() : body.objectNode();
+            withUsage.put("include_usage", true);
+            body.set("stream_options", withUsage);
         }
         return write(body);
     }
@@ -61,7 +64,7 @@ public final class OpenAiTranslator implements ChatTranslator, EmbeddingTranslat
 
     @Override
     public byte[] requestBody(EmbeddingRequest request, String upstreamModel) {
-        ObjectNode body = request.body().deepCopy();
+        ObjectNode body = topLevelCopy(request.body());
         setModel(body, upstreamModel);
         return write(body);
     }
@@ -69,6 +72,16 @@ public final class OpenAiTranslator implements ChatTranslator, EmbeddingTranslat
     @Override
     public Translated response(byte[] upstreamBody, EmbeddingRequest request) {
         return new Translated(upstreamBody, readUsage(upstreamBody));
+    }
+
+    /**
+     * A copy of a client's body to change at the top level: the nested values (the messages, above
+     * all) are shared with the client's, not copied, so none of them may be changed.
+     */
+    private static ObjectNode topLevelCopy(ObjectNode body) {
+        ObjectNode copy = body.objectNode();
+        copy.setAll(body);
+        return copy;
     }
 
     private void setModel(ObjectNode body, String upstreamModel) {
