@@ -24,6 +24,17 @@ class BodyBufferTest {
     }
 
     @Test
+    void aLargeAnnouncedLengthIsNotAllocatedBeforeTheBodyArrives() {
+        BodyBuffer body = new BodyBuffer(64 << 20);
+        body.expect(String.valueOf(64 << 20));
+
+        body.append(bytes("a little"));
+
+        assertThat(body.capacity()).isLessThan(BodyBuffer.MAX_UP_FRONT);
+        assertThat(body.toByteArray()).asString(StandardCharsets.UTF_8).isEqualTo("a little");
+    }
+
+    @Test
     void withoutALengthItGrowsAsTheBodyArrives() {
         BodyBuffer body = new BodyBuffer(1 << 20);
         body.expect(null);
@@ -34,6 +45,7 @@ class BodyBufferTest {
         }
 
         assertThat(body.toByteArray()).hasSize(3500);
+        assertThat(body.capacity()).isLessThan(8192);
         assertThat(body.overflowed()).isFalse();
     }
 
