@@ -403,7 +403,9 @@ public final class SideBySide {
      * Brings every system's stream path to its steady state before the stream rounds, as the
      * throughput phase does for plain calls: {@code bench.streamJitWarmup} streams per system, one
      * at a time, with the upstream's events back to back (each system at most 30 s). Without it the
-     * first measured streams of a JVM still run code being compiled.
+     * first measured streams of a JVM still run code being compiled. What runs once per stream (its
+     * start) is compiled only after some 15,000 streams (bench/stream-start.sh), hence the full
+     * mode's 20,000.
      */
     private void warmUpStreams(List<AddedLatency.Target> streamTargets, byte[] streamBody) throws InterruptedException {
         int interval = settings.latency().streamIntervalMillis();
@@ -707,7 +709,7 @@ public final class SideBySide {
                     Integer.getInteger("bench.openRounds", full ? 3 : 1),
                     Long.getLong("bench.openMs", full ? 10_000 : 2000),
                     Integer.getInteger("bench.clusterSize", 3),
-                    Integer.getInteger("bench.streamJitWarmup", full ? 1000 : 200),
+                    Integer.getInteger("bench.streamJitWarmup", full ? 20_000 : 200),
                     Files.isExecutable(Path.of(nginx)) ? nginx : null,
                     System.getProperty("bench.nodeJs", "node"),
                     portkeyMissing == null ? script : null,
