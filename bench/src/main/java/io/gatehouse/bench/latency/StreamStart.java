@@ -71,6 +71,7 @@ public final class StreamStart {
                 long logged =
                         Files.exists(accessLog) ? Files.readAllLines(accessLog).size() : 0;
                 Timings viaNode = streams(client, node.chatUri(), authorization, body, streams);
+                Thread.sleep(200); // the node writes its access log lines within a few milliseconds
                 Samples own = new Samples();
                 Files.readAllLines(accessLog).stream().skip(logged).forEach(line -> {
                     Matcher m = TTFT.matcher(line);
