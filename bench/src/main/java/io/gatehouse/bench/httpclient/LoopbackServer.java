@@ -43,6 +43,7 @@ public final class LoopbackServer implements AutoCloseable {
     private volatile int chatStreamIntervalMillis;
     private final int port;
     private final LongAdder chatRequests = new LongAdder();
+    private volatile long lastChatRequestNanos;
     private volatile int delayMillis;
 
     private LoopbackServer(Undertow server, byte[] chatResponse, int chatStreamEvents, int chatStreamIntervalMillis) {
@@ -114,6 +115,11 @@ public final class LoopbackServer implements AutoCloseable {
         delayMillis = millis;
     }
 
+    /** When the latest chat request arrived ({@link System#nanoTime}), its body not read yet. */
+    public long lastChatRequestNanos() {
+        return lastChatRequestNanos;
+    }
+
     /** Chat requests received so far, streamed or not. */
     public long chatRequests() {
         return chatRequests.sum();
@@ -125,6 +131,7 @@ public final class LoopbackServer implements AutoCloseable {
             return;
         }
         chatRequests.increment();
+        lastChatRequestNanos = System.nanoTime();
         exchange.getRequestReceiver().receiveFullBytes((ex, requestBody) -> {
             if (contains(requestBody, STREAM_TRUE)) {
                 streamEvents(ex, chatStreamEvents, chatStreamIntervalMillis);

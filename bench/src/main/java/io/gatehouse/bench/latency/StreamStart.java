@@ -51,8 +51,8 @@ public final class StreamStart {
                 Locale.ROOT,
                 "# Stream start%n%n%,d streams per pass and path, %d events each, the upstream waits %d ms before"
                         + " each event. Times in µs: p50 / p90.%n%n"
-                        + "| pass | path | first event at the client | upstream wrote it | relayed in | node's own"
-                        + " (access log) |%n|---|---|---:|---:|---:|---:|%n",
+                        + "| pass | path | first event at the client | upstream got the request | upstream wrote"
+                        + " the event | relayed in | node's own (access log) |%n|---|---|---:|---:|---:|---:|---:|%n",
                 streams,
                 EVENTS,
                 interval));
@@ -67,10 +67,10 @@ public final class StreamStart {
             byte[] body = ChatBodies.chat(BenchPolicies.MODEL, settings.bodyBytes(), true);
             Path accessLog = settings.workDir().resolve("access-streams.log");
             for (int pass = 1; pass <= passes; pass++) {
-                Timings direct = streams(client, upstream.chatUri(), authorization, body, streams);
+                Timings direct = streams(client, upstream, upstream.chatUri(), authorization, body, streams);
                 long logged =
                         Files.exists(accessLog) ? Files.readAllLines(accessLog).size() : 0;
-                Timings viaNode = streams(client, node.chatUri(), authorization, body, streams);
+                Timings viaNode = streams(client, upstream, node.chatUri(), authorization, body, streams);
                 Thread.sleep(200); // the node writes its access log lines within a few milliseconds
                 Samples own = new Samples();
                 Files.readAllLines(accessLog).stream().skip(logged).forEach(line -> {
@@ -89,7 +89,8 @@ public final class StreamStart {
         System.out.println(report);
     }
 
-    private static Timings streams(BenchClient client, URI uri, String authorization, byte[] body, int count)
+    private static Timings streams(
+            BenchClient client, LoopbackServer upstream, URI uri, String authorization, byte[] body, int count)
             throws InterruptedException, IOException {
         Timings timings = new Timings();
         for (int i = 0; i < count; i++) {
@@ -107,6 +108,7 @@ public final class StreamStart {
                 throw new IOException("stream from " + uri + " failed", e);
             }
             timings.firstEvent.add(arrivals.get(0) - start);
+            timings.upstreamGot.add(upstream.lastChatRequestNanos() - start);
             timings.upstreamWrote.add(stamps.get(0) - start);
             timings.relayed.add(arrivals.get(0) - stamps.get(0));
         }
@@ -116,16 +118,18 @@ public final class StreamStart {
     /** The samples of one pass on one path. */
     private static final class Timings {
         final Samples firstEvent = new Samples();
+        final Samples upstreamGot = new Samples();
         final Samples upstreamWrote = new Samples();
         final Samples relayed = new Samples();
 
         String row(String pass, String path, @Nullable Samples own) {
             return String.format(
                     Locale.ROOT,
-                    "| %s | %s | %s | %s | %s | %s |%n",
+                    "| %s | %s | %s | %s | %s | %s | %s |%n",
                     pass,
                     path,
                     cell(firstEvent),
+                    cell(upstreamGot),
                     cell(upstreamWrote),
                     cell(relayed),
                     own == null || own.size() == 0 ? "" : cell(own));
