@@ -74,8 +74,7 @@ public final class AddedLatency {
 
     public static void main(String[] args) throws Exception {
         Settings settings = Settings.fromSystemProperties(args.length > 0 ? args[0] : "quick");
-        Files.createDirectories(settings.out().getParent());
-        Files.createDirectories(settings.workDir());
+        settings.createDirectories();
         System.out.printf("# Added latency, mode %s%n%s%n", settings.mode(), settings);
         Instant started = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         String loadBefore = loadAverage();
@@ -137,7 +136,7 @@ public final class AddedLatency {
                             response.length,
                             bench.chatBody.length)
                     .markdown();
-            Files.writeString(settings.out().resolveSibling(settings.out().getFileName() + ".md"), report);
+            Files.writeString(settings.outFile(".md"), report);
             System.out.println();
             System.out.println(report);
         } finally {
@@ -151,7 +150,7 @@ public final class AddedLatency {
     }
 
     private static Path csv(Settings settings, String kind) {
-        return settings.out().resolveSibling(settings.out().getFileName() + "-" + kind + ".csv");
+        return settings.outFile("-" + kind + ".csv");
     }
 
     static NodeProcess startNode(Settings settings, String name, String configBody) throws IOException {
@@ -192,7 +191,7 @@ public final class AddedLatency {
                 + configBody;
         Path file = settings.workDir().resolve("gatehouse-" + name + ".yaml");
         Files.writeString(file, config);
-        Files.writeString(settings.out().resolveSibling(settings.out().getFileName() + "-" + name + ".yaml"), config);
+        Files.writeString(settings.outFile("-" + name + ".yaml"), config);
         List<String> options = new ArrayList<>(settings.nodeJvmOptions());
         if (settings.jfr()) {
             options.add("-XX:StartFlightRecording=filename=" + settings.out() + "-" + name
@@ -529,6 +528,17 @@ public final class AddedLatency {
             Path nodeJar,
             Path workDir,
             Path out) {
+
+        /** Creates the directories a run writes to: its output's and its work directory. */
+        void createDirectories() throws IOException {
+            Files.createDirectories(out.getParent());
+            Files.createDirectories(workDir);
+        }
+
+        /** An output file of the run: {@code out} followed by {@code suffix} (".md", "-samples.csv"). */
+        Path outFile(String suffix) {
+            return out.resolveSibling(out.getFileName() + suffix);
+        }
 
         /** These settings with nodes started from {@code jar} instead. */
         Settings withNodeJar(Path jar) {

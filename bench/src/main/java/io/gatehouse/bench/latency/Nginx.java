@@ -31,13 +31,13 @@ final class Nginx {
         String config = config(prefix, port, upstreams);
         Path file = prefix.resolve("nginx.conf");
         Files.writeString(file, config);
-        Files.writeString(SideBySide.file(base, "-" + name + ".conf"), config);
+        Files.writeString(base.outFile("-" + name + ".conf"), config);
         ServiceProcess process = ServiceProcess.start(
                 name,
                 List.of(binary, "-p", prefix + "/", "-c", file.toString(), "-e", prefix + "/logs/error.log"),
                 prefix,
                 Map.of(),
-                SideBySide.file(base, "-" + name + ".log"),
+                base.outFile("-" + name + ".log"),
                 base.workDir().resolve("pids"));
         PORTS.put(process, port);
         System.out.printf("started %s: %s%n", name, String.join(" ", process.command()));

@@ -88,8 +88,7 @@ public final class SideBySide {
     public static void main(String[] args) throws Exception {
         Settings settings = Settings.fromSystemProperties(args.length > 0 ? args[0] : "quick");
         AddedLatency.Settings base = settings.latency();
-        Files.createDirectories(base.out().getParent());
-        Files.createDirectories(base.workDir());
+        base.createDirectories();
         System.out.printf("# Side by side, mode %s%n%s%n", base.mode(), settings);
         Instant started = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         String loadBefore = loadAverage();
@@ -103,7 +102,7 @@ public final class SideBySide {
                         LoopbackServer.start(response, base.streamEvents(), base.streamIntervalMillis());
                 BenchIssuer issuer = BenchIssuer.start();
                 BenchClient client = new BenchClient(settings.maxConnections());
-                PrintWriter samplesCsv = new PrintWriter(Files.newBufferedWriter(file(base, "-samples.csv")))) {
+                PrintWriter samplesCsv = new PrintWriter(Files.newBufferedWriter(base.outFile("-samples.csv")))) {
             List<AddedLatency.Target> targets = new ArrayList<>();
             Map<String, List<Member>> members = new LinkedHashMap<>();
             targets.add(new AddedLatency.Target("direct", "direct", upstream.chatUri(), Map.of(), null));
@@ -131,7 +130,7 @@ public final class SideBySide {
                         List.of(settings.nodeJs(), settings.portkeyScript(), "--port=" + portkeyPort, "--headless"),
                         base.workDir(),
                         Map.of("NODE_ENV", "production"),
-                        file(base, "-portkey.log"),
+                        base.outFile("-portkey.log"),
                         base.workDir().resolve("pids"));
                 running.add(portkey);
             }
@@ -296,8 +295,8 @@ public final class SideBySide {
                     response.length,
                     chatBody.length,
                     upstream.chatRequests());
-            Files.writeString(file(base, ".md"), report.markdown());
-            Files.writeString(file(base, "-summary.csv"), report.summaryCsv());
+            Files.writeString(base.outFile(".md"), report.markdown());
+            Files.writeString(base.outFile("-summary.csv"), report.summaryCsv());
             System.out.println();
             System.out.println(report.markdown());
         } finally {
@@ -324,10 +323,6 @@ public final class SideBySide {
 
     private static List<Long> pidsOf(NodeProcess node) {
         return List.of(node.pid());
-    }
-
-    static Path file(AddedLatency.Settings base, String suffix) {
-        return base.out().resolveSibling(base.out().getFileName() + suffix);
     }
 
     /** Waits until the node sees {@code size} members. */

@@ -45,8 +45,7 @@ public final class StreamStart {
         int streams = Integer.getInteger("bench.streams", 400);
         int passes = Integer.getInteger("bench.passes", 2);
         int interval = Integer.getInteger("bench.streamIntervalMs", 10);
-        Files.createDirectories(settings.out().getParent());
-        Files.createDirectories(settings.workDir());
+        settings.createDirectories();
         StringBuilder report = new StringBuilder(String.format(
                 Locale.ROOT,
                 "# Stream start%n%n%,d streams per pass and path, %d events each, the upstream waits %d ms before"
@@ -84,7 +83,7 @@ public final class StreamStart {
             }
         }
         report.append('\n');
-        Files.writeString(settings.out().resolveSibling(settings.out().getFileName() + ".md"), report);
+        Files.writeString(settings.outFile(".md"), report);
         System.out.println();
         System.out.println(report);
     }

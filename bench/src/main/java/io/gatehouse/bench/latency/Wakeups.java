@@ -41,8 +41,7 @@ public final class Wakeups {
                 AddedLatency.Settings.fromSystemProperties(args.length > 0 ? args[0] : "quick");
         int calls = Integer.getInteger("bench.calls", 20_000);
         int passes = Integer.getInteger("bench.passes", 2);
-        Files.createDirectories(settings.out().getParent());
-        Files.createDirectories(settings.workDir());
+        settings.createDirectories();
         byte[] response = HttpClientCompare.Payloads.chatResponse(1536);
         StringBuilder report = new StringBuilder("# Wake-ups and CPU per sequential call\n\n");
         try (LoopbackServer upstream = LoopbackServer.start(response, 20, 10);
@@ -77,7 +76,7 @@ public final class Wakeups {
                 report.append(table(before, after, calls, settings.clockTicksPerSecond()));
             }
         }
-        Files.writeString(settings.out().resolveSibling(settings.out().getFileName() + ".md"), report);
+        Files.writeString(settings.outFile(".md"), report);
         System.out.println();
         System.out.println(report);
     }
