@@ -26,8 +26,9 @@ import org.jspecify.annotations.Nullable;
  * Decides requests with an ordered list of policies: the first whose CEL {@code when} is true
  * decides; when none matches, the request is refused. Policies are compiled and type-checked once,
  * when the configuration is loaded; a policy that does not compile is rejected with the CEL error and
- * its position. Evaluating a decision allocates little and performs no I/O. Immutable and
- * thread-safe.
+ * its position. Evaluating a decision allocates little and performs no I/O, and a caller's request
+ * that the policies cannot tell from an earlier one gets the earlier decision ({@link DecisionMemo}).
+ * Thread-safe; its only state is that memo.
  */
 public final class PolicyEngine {
     /** The policy name of a refusal because no policy matched. */
@@ -47,10 +48,12 @@ public final class PolicyEngine {
 
     private final List<CompiledPolicy> policies;
     private final boolean open;
+    private final DecisionMemo memo;
 
-    private PolicyEngine(List<CompiledPolicy> policies, boolean open) {
+    private PolicyEngine(List<CompiledPolicy> policies, boolean open, DecisionMemo memo) {
         this.policies = List.copyOf(policies);
         this.open = open;
+        this.memo = memo;
     }
 
     private static dev.cel.bundle.CelBuilder environment() {
@@ -65,7 +68,7 @@ public final class PolicyEngine {
 
     /** An engine that allows every request: for configurations without policies. */
     public static PolicyEngine allowAll() {
-        return new PolicyEngine(List.of(), true);
+        return new PolicyEngine(List.of(), true, DecisionMemo.NONE);
     }
 
     /**
@@ -76,27 +79,34 @@ public final class PolicyEngine {
      */
     public static PolicyEngine compile(List<PolicySpec> specs) {
         List<CompiledPolicy> compiled = new ArrayList<>();
+        List<CelAbstractSyntaxTree> expressions = new ArrayList<>();
         for (int i = 0; i < specs.size(); i++) {
             PolicySpec spec = specs.get(i);
             String path = "policies[" + i + "] (" + spec.name() + ")";
-            CelRuntime.Program when = program(CONDITIONS, spec.when(), path + ".when");
-            CelRuntime.Program limitKey =
-                    spec.limits() == null ? null : program(VALUES, spec.limits().key(), path + ".limits.key");
-            CelRuntime.Program budgetKey =
-                    spec.budgetKey() == null ? null : program(VALUES, spec.budgetKey(), path + ".budget_key");
+            CelRuntime.Program when = program(CONDITIONS, spec.when(), path + ".when", expressions);
+            CelRuntime.Program limitKey = spec.limits() == null
+                    ? null
+                    : program(VALUES, spec.limits().key(), path + ".limits.key", expressions);
+            CelRuntime.Program budgetKey = spec.budgetKey() == null
+                    ? null
+                    : program(VALUES, spec.budgetKey(), path + ".budget_key", expressions);
             compiled.add(new CompiledPolicy(spec, when, limitKey, budgetKey));
         }
-        return new PolicyEngine(compiled, false);
+        return new PolicyEngine(compiled, false, DecisionMemo.forExpressions(expressions));
     }
 
-    private static CelRuntime.Program program(Cel cel, String expression, String path) {
+    /** Compiles {@code expression} into a program, and adds its checked syntax tree to {@code compiled}. */
+    private static CelRuntime.Program program(
+            Cel cel, String expression, String path, List<CelAbstractSyntaxTree> compiled) {
         CelValidationResult result = cel.compile(expression);
         if (result.hasError()) {
             throw new PolicyException(path + ": " + result.getErrorString().strip());
         }
         try {
             CelAbstractSyntaxTree ast = result.getAst();
-            return cel.createProgram(ast);
+            CelRuntime.Program program = cel.createProgram(ast);
+            compiled.add(ast);
+            return program;
         } catch (CelValidationException | CelEvaluationException e) {
             throw new PolicyException(path + ": " + e.getMessage());
         }
@@ -104,7 +114,18 @@ public final class PolicyEngine {
 
     /** Decides one request. */
     public Decision decide(Principal principal, RequestFacts request) {
-        return explain(principal, request).decision();
+        Decision known = memo.get(principal, request);
+        if (known != null) {
+            return known;
+        }
+        Decision decision = explain(principal, request).decision();
+        memo.put(principal, request, decision);
+        return decision;
+    }
+
+    /** Whether this engine remembers its decisions (see {@link DecisionMemo}); for tests. */
+    boolean memoizes() {
+        return memo.enabled();
     }
 
     /**

@@ -37,6 +37,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * answering a token verified moments ago from the authenticator's verified-token cache, a gateway
  * API key, deciding with the five {@link BenchPolicies} (the caller is decided by the fifth), and
  * verify plus decide together. The request facts are built per call, as the node's decide step does.
+ * {@code decide} is a request like one decided before, answered from the engine's memo of
+ * decisions, as for a caller's every request after its first; {@code evaluate} evaluates the
+ * policies as for a request the memo has not seen.
  *
  * <p>The {@code verifyRs256}/{@code verifyEs256} benchmarks use an authenticator whose clock moves a
  * minute per reading, so no verified token is ever reused and every call checks the signature: the
@@ -132,6 +135,11 @@ public class PolicyBench {
     @Benchmark
     public Decision decide() {
         return engine.decide(principal, facts());
+    }
+
+    @Benchmark
+    public Decision evaluate() {
+        return engine.explain(principal, facts()).decision();
     }
 
     @Benchmark
