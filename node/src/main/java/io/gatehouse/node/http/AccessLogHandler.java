@@ -116,7 +116,7 @@ public final class AccessLogHandler implements HttpHandler {
 
     /** One JSON object written field by field, as Jackson would write it. Not thread-safe. */
     static final class JsonLine {
-        private final StringBuilder json = new StringBuilder(320).append('{');
+        private final StringBuilder json = new StringBuilder(512).append('{');
 
         void put(String name, @Nullable String value) {
             name(name);
@@ -171,7 +171,9 @@ public final class AccessLogHandler implements HttpHandler {
 
         @Override
         public String toString() {
-            return json + "}";
+            String line = json.append('}').toString(); // one copy, where `json + "}"` makes two
+            json.setLength(json.length() - 1);
+            return line;
         }
     }
 
