@@ -14,13 +14,16 @@ final class RequestMetadata {
 
     /** The metadata headers of {@code exchange}, by the rest of their (lower-case) name. */
     static Map<String, String> of(HttpServerExchange exchange) {
-        Map<String, String> metadata = new HashMap<>();
+        Map<String, String> metadata = null; // most requests have none
         for (HeaderValues values : exchange.getRequestHeaders()) {
-            String name = values.getHeaderName().toString().toLowerCase(Locale.ROOT);
-            if (name.startsWith(PREFIX) && name.length() > PREFIX.length()) {
-                metadata.put(name.substring(PREFIX.length()), values.getFirst());
+            String name = values.getHeaderName().toString();
+            if (name.length() > PREFIX.length() && name.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
+                if (metadata == null) {
+                    metadata = new HashMap<>();
+                }
+                metadata.put(name.substring(PREFIX.length()).toLowerCase(Locale.ROOT), values.getFirst());
             }
         }
-        return metadata;
+        return metadata == null ? Map.of() : metadata;
     }
 }

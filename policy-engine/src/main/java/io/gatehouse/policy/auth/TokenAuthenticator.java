@@ -49,6 +49,8 @@ public final class TokenAuthenticator implements Authenticator, AutoCloseable {
 
     private static final int MAX_VERIFIED = 10_000;
 
+    private static final MessageDigest SHA_256 = lookUpSha256();
+
     private final Map<String, IssuerVerifier> issuers;
     private final ConcurrentHashMap<String, VerifiedToken> verified = new ConcurrentHashMap<>();
     private final AtomicLong signatureChecks = new AtomicLong();
@@ -112,9 +114,24 @@ public final class TokenAuthenticator implements Authenticator, AutoCloseable {
 
     /** Lowercase hex SHA-256 of a gateway API key, as stored. */
     public static String sha256(String key) {
+        return HexFormat.of().formatHex(newSha256().digest(key.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * A fresh SHA-256 digest: a copy of a prototype, which costs less than looking the algorithm up
+     * among the security providers for every request.
+     */
+    private static MessageDigest newSha256() {
         try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            return HexFormat.of().formatHex(digest.digest(key.getBytes(StandardCharsets.UTF_8)));
+            return (MessageDigest) SHA_256.clone();
+        } catch (CloneNotSupportedException e) {
+            return lookUpSha256();
+        }
+    }
+
+    private static MessageDigest lookUpSha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is always available", e);
         }
