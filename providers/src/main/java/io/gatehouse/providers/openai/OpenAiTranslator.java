@@ -104,10 +104,12 @@ public final class OpenAiTranslator implements ChatTranslator, EmbeddingTranslat
     /**
      * The {@code usage} of an answer that is relayed as it came: read with a streaming parser that
      * skips everything else (the answer is not copied into a tree), while still checking that the
-     * whole body is one JSON object.
+     * whole body is one JSON object. Duplicate names are the provider's to answer for and are not
+     * looked for: that check keeps a set of every name in the answer.
      */
     static Usage readUsage(byte[] body) {
-        try (JsonParser parser = Json.MAPPER.createParser(body)) {
+        try (JsonParser parser =
+                Json.MAPPER.createParser(body).disable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)) {
             if (parser.nextToken() == JsonToken.START_OBJECT) {
                 Usage usage = Usage.NONE;
                 while (parser.nextToken() == JsonToken.FIELD_NAME) {

@@ -166,6 +166,17 @@ class OpenAiTranslatorTest {
     }
 
     @Test
+    void aResponseWithDuplicateNamesIsRelayedAsTheProviderSentIt() {
+        ChatRequest request = chat("{'model':'m','messages':[{'role':'user','content':'hi'}]}");
+        byte[] upstream = utf8("{'id':'a','id':'b','usage':{'prompt_tokens':3,'completion_tokens':4}}");
+
+        Translated translated = openAi.response(upstream, request);
+
+        assertThat(translated.json()).isEqualTo(upstream);
+        assertThat(translated.usage()).isEqualTo(new Usage(3, 4));
+    }
+
+    @Test
     void aResponseThatIsNotAJsonObjectIsA502() {
         ChatRequest request = chat("{'model':'m','messages':[{'role':'user','content':'hi'}]}");
 
