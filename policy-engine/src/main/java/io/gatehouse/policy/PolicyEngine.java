@@ -123,8 +123,12 @@ public final class PolicyEngine {
         return decision;
     }
 
-    /** Whether this engine remembers its decisions (see {@link DecisionMemo}); for tests. */
-    boolean memoizes() {
+    /**
+     * Whether this engine remembers its decisions ({@link DecisionMemo}): false without policies, and
+     * when an expression reads what differs per request ({@code request.time},
+     * {@code request.prompt_tokens}), so that every request is evaluated.
+     */
+    public boolean remembersDecisions() {
         return memo.enabled();
     }
 

@@ -48,7 +48,7 @@ class DecisionMemoTest {
         // Other max_tokens, metadata and time: no policy reads them.
         Decision second = engine.decide(ALICE, request("smart", 1024, "ads", EVENING));
 
-        assertThat(engine.memoizes()).isTrue();
+        assertThat(engine.remembersDecisions()).isTrue();
         assertThat(second).isSameAs(first);
         assertThat(second.limits().key()).isEqualTo("alice");
     }
@@ -97,7 +97,7 @@ class DecisionMemoTest {
         PolicyEngine engine = PolicyEngine.compile(
                 List.of(limited("office-hours", "request.time.getHours('UTC') < 18", "claims.sub")));
 
-        assertThat(engine.memoizes()).isFalse();
+        assertThat(engine.remembersDecisions()).isFalse();
         assertThat(engine.decide(ALICE, request("smart", 256, "search", MORNING))
                         .allowed())
                 .isTrue();
@@ -116,14 +116,14 @@ class DecisionMemoTest {
             })
     void policiesThatReadTheRequestInWaysNotFollowedMemoizeNothing(String condition) {
         assertThat(PolicyEngine.compile(List.of(limited("p", condition, "claims.sub")))
-                        .memoizes())
+                        .remembersDecisions())
                 .isFalse();
     }
 
     @Test
     void aKeyExpressionThatReadsTheTimeAlsoTurnsTheMemoOff() {
         assertThat(PolicyEngine.compile(List.of(limited("p", "true", "string(request.time)")))
-                        .memoizes())
+                        .remembersDecisions())
                 .isFalse();
     }
 
