@@ -63,7 +63,7 @@ final class ConfigSwitch implements AutoCloseable {
      */
     synchronized void apply(GatewayConfig config, long version) {
         PolicyEngine policies = AccessControl.policies(config.policies());
-        if (config.policies() != null && !config.policies().isEmpty() && !policies.remembersDecisions()) {
+        if (config.policies() != null && !policies.remembersDecisions()) {
             log.info("policies read request.time or request.prompt_tokens (or request as a whole): every request"
                     + " is evaluated, and no decision is remembered");
         }

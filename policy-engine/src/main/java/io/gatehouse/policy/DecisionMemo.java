@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -91,21 +92,25 @@ final class DecisionMemo {
         return enabled;
     }
 
-    /** The decision made before for a request its policies cannot tell from this one, or null. */
-    @Nullable
-    Decision get(Principal principal, RequestFacts request) {
-        return enabled ? decisions.get(key(principal, request)) : null;
-    }
-
-    /** Remembers {@code decision} for requests like {@code request} from {@code principal}. */
-    void put(Principal principal, RequestFacts request, Decision decision) {
+    /**
+     * The decision made before for a request its policies cannot tell from this one; otherwise the
+     * one {@code evaluate} gives, which is remembered.
+     */
+    Decision decide(Principal principal, RequestFacts request, Supplier<Decision> evaluate) {
         if (!enabled) {
-            return;
+            return evaluate.get();
         }
+        Key key = key(principal, request);
+        Decision known = decisions.get(key);
+        if (known != null) {
+            return known;
+        }
+        Decision decision = evaluate.get();
         if (decisions.size() >= MAX_DECISIONS) {
             decisions.clear();
         }
-        decisions.put(key(principal, request), decision);
+        decisions.put(key, decision);
+        return decision;
     }
 
     /** How many decisions are remembered; for tests. */

@@ -114,13 +114,7 @@ public final class PolicyEngine {
 
     /** Decides one request. */
     public Decision decide(Principal principal, RequestFacts request) {
-        Decision known = memo.get(principal, request);
-        if (known != null) {
-            return known;
-        }
-        Decision decision = explain(principal, request).decision();
-        memo.put(principal, request, decision);
-        return decision;
+        return memo.decide(principal, request, () -> explain(principal, request).decision());
     }
 
     /**

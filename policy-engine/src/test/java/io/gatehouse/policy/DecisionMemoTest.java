@@ -135,7 +135,7 @@ class DecisionMemoTest {
         for (int i = 0; i <= DecisionMemo.MAX_DECISIONS; i++) {
             Principal caller = principal("user-" + i, "eng");
             RequestFacts facts = request("smart", 256, "search", MORNING);
-            memo.put(caller, facts, engine.decide(caller, facts));
+            memo.decide(caller, facts, () -> engine.decide(caller, facts));
         }
 
         assertThat(memo.size()).isBetween(1, DecisionMemo.MAX_DECISIONS);
