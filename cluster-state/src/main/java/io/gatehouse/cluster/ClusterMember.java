@@ -12,6 +12,8 @@ import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.internal.util.ConcurrencyUtil;
+import io.gatehouse.cluster.cache.HazelcastResponseCache;
+import io.gatehouse.cluster.cache.ResponseCache;
 import io.gatehouse.cluster.config.AppliedVersion;
 import io.gatehouse.cluster.config.ConfigBus;
 import io.gatehouse.cluster.config.HazelcastConfigBus;
@@ -149,12 +151,21 @@ public final class ClusterMember implements AutoCloseable {
         config.addMapConfig(
                 new MapConfig(HazelcastRateLimits.SLOTS).setBackupCount(1).setStatisticsEnabled(false));
         HazelcastConfigBus.configure(config);
+        HazelcastResponseCache.configure(config, settings.responseCacheMegabytes());
         return config;
     }
 
     /** The cluster-wide limits, every check at the key's owner. */
     public HazelcastRateLimits rateLimits() {
         return limits;
+    }
+
+    /**
+     * The cluster-wide response cache, its answers sealed under {@code key} (32 bytes; every member
+     * must use the same key to read the others' answers).
+     */
+    public ResponseCache responseCache(byte[] key) {
+        return new HazelcastResponseCache(hazelcast, key);
     }
 
     /** The cluster-wide channel for configuration versions; closed with this member. */

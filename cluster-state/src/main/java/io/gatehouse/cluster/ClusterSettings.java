@@ -16,6 +16,8 @@ import java.util.List;
  * @param kubernetes whether to find members through the Kubernetes API instead of {@code members}
  * @param expectedMembers the size of the whole cluster, for the split-brain share of limits; at
  *     least 1
+ * @param responseCacheMegabytes the heap the response cache's answers may take on this member
+ *     before the least recently used are evicted; at least 1
  */
 public record ClusterSettings(
         String clusterName,
@@ -24,7 +26,31 @@ public record ClusterSettings(
         int port,
         List<String> members,
         boolean kubernetes,
-        int expectedMembers) {
+        int expectedMembers,
+        int responseCacheMegabytes) {
+
+    /** The heap the response cache takes on a member unless configured otherwise. */
+    public static final int DEFAULT_RESPONSE_CACHE_MEGABYTES = 32;
+
+    /** With the default {@link #DEFAULT_RESPONSE_CACHE_MEGABYTES} for the response cache. */
+    public ClusterSettings(
+            String clusterName,
+            String memberName,
+            String bindAddress,
+            int port,
+            List<String> members,
+            boolean kubernetes,
+            int expectedMembers) {
+        this(
+                clusterName,
+                memberName,
+                bindAddress,
+                port,
+                members,
+                kubernetes,
+                expectedMembers,
+                DEFAULT_RESPONSE_CACHE_MEGABYTES);
+    }
 
     public ClusterSettings {
         requireNonNull(clusterName, "clusterName");
@@ -36,6 +62,10 @@ public record ClusterSettings(
         }
         if (expectedMembers < 1) {
             throw new IllegalArgumentException("expectedMembers: " + expectedMembers + " (expected: >= 1)");
+        }
+        if (responseCacheMegabytes < 1) {
+            throw new IllegalArgumentException(
+                    "responseCacheMegabytes: " + responseCacheMegabytes + " (expected: >= 1)");
         }
     }
 }

@@ -73,8 +73,8 @@ final class ConfigSwitch implements AutoCloseable {
             nextProviders.put(provider, existing != null ? existing : factory.create(provider));
         }
         Authenticator authenticator = authenticator(config.auth());
-        ActiveConfig next =
-                new ActiveConfig(version, authenticator, policies, catalog(config, nextProviders), config.limits());
+        ActiveConfig next = new ActiveConfig(
+                version, authenticator, policies, catalog(config, nextProviders), config.limits(), config.cache());
         for (Map.Entry<ProviderConfig, ChatProvider> old : providers.entrySet()) {
             if (!nextProviders.containsKey(old.getKey())) {
                 ChatProvider retired = old.getValue();

@@ -2,11 +2,13 @@ package io.gatehouse.node;
 
 import static java.util.Objects.requireNonNull;
 
+import io.gatehouse.cluster.cache.ResponseCache;
 import io.gatehouse.cluster.limits.RateLimits;
 import io.gatehouse.node.http.AccessLogHandler;
 import io.gatehouse.node.http.ActiveConfig;
 import io.gatehouse.node.http.AdmitHandler;
 import io.gatehouse.node.http.AuthenticateHandler;
+import io.gatehouse.node.http.CacheHandler;
 import io.gatehouse.node.http.ChatCompletionHandler;
 import io.gatehouse.node.http.ClientDialect;
 import io.gatehouse.node.http.ClientDialectHandler;
@@ -41,8 +43,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * The data plane's request pipeline, assembled in one place so it reads top to bottom: every
  * request gets an id and an access log line; a model request is received, authenticated, parsed,
- * decided by the policies, admitted by the caller's cluster-wide limits, routed to a deployment,
- * admitted by that deployment's quota, and relayed.
+ * decided by the policies, admitted by the caller's cluster-wide limits, answered from the response
+ * cache if it can be (chat), routed to a deployment, admitted by that deployment's quota, and
+ * relayed.
  * {@code /v1/messages} runs the chat chain in Anthropic's dialect.
  */
 final class DataPlane {
@@ -55,6 +58,7 @@ final class DataPlane {
             Supplier<ActiveConfig> config,
             TokenCounter tokens,
             RateLimits limits,
+            ResponseCache cache,
             String leasePrefix,
             GatewayMetrics metrics,
             BooleanSupplier ready,
@@ -64,6 +68,7 @@ final class DataPlane {
             requireNonNull(config, "config");
             requireNonNull(tokens, "tokens");
             requireNonNull(limits, "limits");
+            requireNonNull(cache, "cache");
             requireNonNull(leasePrefix, "leasePrefix");
             requireNonNull(metrics, "metrics");
             requireNonNull(ready, "ready");
@@ -75,10 +80,12 @@ final class DataPlane {
     record Pipeline(HttpHandler root, GracefulShutdownHandler inFlight) {}
 
     static Pipeline handler(Parts parts) {
-        // After parsing, every model request takes the same path: decide, admit the caller, route,
-        // admit the deployment, relay.
-        HttpHandler answerChat = decideAndRelay(parts, new ChatCompletionHandler());
-        HttpHandler answerEmbeddings = decideAndRelay(parts, new EmbeddingsHandler());
+        // After parsing, every model request takes the same path: decide, admit the caller, (for chat)
+        // answer from the cache, route, admit the deployment, relay.
+        HttpHandler answerChat = decideAndAdmit(
+                parts,
+                new CacheHandler(parts.cache(), parts.metrics(), routeAndRelay(parts, new ChatCompletionHandler())));
+        HttpHandler answerEmbeddings = decideAndAdmit(parts, routeAndRelay(parts, new EmbeddingsHandler()));
 
         HttpHandler chatCompletions = receive(parts, new ParseChatHandler(ChatRequest::parse, answerChat));
         // Anthropic's Messages API: parsed into the canonical request, so any provider can serve it;
@@ -119,13 +126,12 @@ final class DataPlane {
         return new ReceiveJsonHandler(parts.maxRequestBytes(), new AuthenticateHandler(next));
     }
 
-    private static HttpHandler decideAndRelay(Parts parts, HttpHandler relay) {
-        return new DecideHandler(
-                parts.tokens(),
-                admit(
-                        parts,
-                        LimitScope.ofDecision(),
-                        new RouteHandler(admit(parts, LimitScope.ofDeployment(), relay))));
+    private static HttpHandler decideAndAdmit(Parts parts, HttpHandler next) {
+        return new DecideHandler(parts.tokens(), admit(parts, LimitScope.ofDecision(), next));
+    }
+
+    private static HttpHandler routeAndRelay(Parts parts, HttpHandler relay) {
+        return new RouteHandler(admit(parts, LimitScope.ofDeployment(), relay));
     }
 
     private static HttpHandler admit(

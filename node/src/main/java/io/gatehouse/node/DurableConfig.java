@@ -37,18 +37,26 @@ final class DurableConfig implements AutoCloseable {
     private final ConfigSync sync;
     private final ConfigEditor editor;
     private final ScheduledExecutorService executor;
+    private final SecretBox box;
 
     private DurableConfig(
             Database database,
             ConfigRepository repository,
             ConfigSync sync,
             ConfigEditor editor,
-            ScheduledExecutorService executor) {
+            ScheduledExecutorService executor,
+            SecretBox box) {
+        this.box = box;
         this.database = database;
         this.repository = repository;
         this.sync = sync;
         this.editor = editor;
         this.executor = executor;
+    }
+
+    /** A key for {@code purpose} derived from the master key that seals this database's secrets. */
+    byte[] derivedKey(String purpose) {
+        return box.derivedKey(purpose);
     }
 
     /**
@@ -98,7 +106,7 @@ final class DurableConfig implements AutoCloseable {
                     document -> ConfigSwitch.check(loader.withShared(local, document)),
                     bus,
                     sync::applied);
-            return new DurableConfig(database, repository, sync, editor, executor);
+            return new DurableConfig(database, repository, sync, editor, executor, box);
         } catch (RuntimeException e) {
             executor.shutdownNow();
             database.close();

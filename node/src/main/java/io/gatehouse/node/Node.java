@@ -6,14 +6,18 @@ import io.gatehouse.admin.api.AdminApi;
 import io.gatehouse.admin.api.ConfigEditor;
 import io.gatehouse.admin.api.ConfigReader;
 import io.gatehouse.admin.config.ClusterConfig;
+import io.gatehouse.admin.config.ConfigException;
 import io.gatehouse.admin.config.GatewayConfig;
 import io.gatehouse.admin.config.NodeConfig;
 import io.gatehouse.admin.resources.Documents;
+import io.gatehouse.admin.store.MasterKeyException;
+import io.gatehouse.admin.store.SecretBox;
 import io.gatehouse.admin.store.StoredConfig;
 import io.gatehouse.admin.store.StoredResource;
 import io.gatehouse.admin.sync.ConfigSync;
 import io.gatehouse.cluster.ClusterMember;
 import io.gatehouse.cluster.ClusterSettings;
+import io.gatehouse.cluster.cache.ResponseCache;
 import io.gatehouse.cluster.limits.LeasedRateLimits;
 import io.gatehouse.cluster.limits.RateLimits;
 import io.gatehouse.node.metrics.GatewayMetrics;
@@ -24,6 +28,7 @@ import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import io.undertow.server.handlers.GracefulShutdownHandler;
 import java.net.InetSocketAddress;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -47,6 +52,7 @@ import org.xnio.Options;
  */
 public final class Node {
     private static final Logger log = LoggerFactory.getLogger(Node.class);
+    private static final String CACHE_KEY_PURPOSE = "response cache";
 
     private final NodeConfig config;
     private final Undertow server;
@@ -124,6 +130,7 @@ public final class Node {
             // Busy limits are checked against local leases of quota batches (limits.local_lease).
             RateLimits limits = resources.register(new LeasedRateLimits(
                     cluster.rateLimits(), () -> configs.active().limits().localLease(), scheduler));
+            ResponseCache cache = cluster.responseCache(cacheKey(durable, env));
 
             AtomicReference<Node> self = new AtomicReference<>();
             BooleanSupplier ready = () -> self.get() != null && self.get().ready.get();
@@ -133,6 +140,7 @@ public final class Node {
                     configs::active,
                     tokens,
                     limits,
+                    cache,
                     cluster.leasePrefix(),
                     metrics,
                     ready,
@@ -189,6 +197,28 @@ public final class Node {
         }
     }
 
+    /**
+     * The key cached answers are sealed under: derived from the master key, so that every node of a
+     * cluster (which shares its database, hence its master key) can open the others' answers. A node
+     * without a database and without {@code GATEHOUSE_MASTER_KEY} seals with a random key of its own,
+     * and shares no cached answers.
+     */
+    private static byte[] cacheKey(@Nullable DurableConfig durable, Function<String, @Nullable String> env) {
+        if (durable != null) {
+            return durable.derivedKey(CACHE_KEY_PURPOSE);
+        }
+        if (SecretBox.configured(env)) {
+            try {
+                return SecretBox.fromEnvironment(env, null).derivedKey(CACHE_KEY_PURPOSE);
+            } catch (MasterKeyException e) {
+                throw new ConfigException(e.getMessage());
+            }
+        }
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        return key;
+    }
+
     private static ClusterSettings clusterSettings(GatewayConfig config) {
         ClusterConfig cluster = config.cluster();
         return new ClusterSettings(
@@ -198,7 +228,8 @@ public final class Node {
                 cluster.port(),
                 cluster.members(),
                 cluster.kubernetes(),
-                cluster.expectedMembers());
+                cluster.expectedMembers(),
+                cluster.cacheMemoryMegabytes());
     }
 
     /** The version in the distribution's manifest ({@code dev} when run from classes). */

@@ -348,6 +348,45 @@ class AdminApiTest {
     }
 
     @Test
+    void theCacheSectionIsImportedExportedAndAppliedLikeAnyOther() throws Exception {
+        String document = admin.send(admin.request("/admin/v1/config")
+                                .header("Accept", "application/yaml")
+                                .GET())
+                        .body()
+                + "\n";
+        assertThat(document).doesNotContain("cache:");
+        assertThat(cacheHeader()).isEmpty();
+
+        HttpResponse<String> applied =
+                admin.putYaml("/admin/v1/config?wait=converged", document + "cache:\n  ttl: 5m\n");
+        assertThat(applied.statusCode()).as(applied.body()).isEqualTo(200);
+        String exported = admin.send(admin.request("/admin/v1/config")
+                        .header("Accept", "application/yaml")
+                        .GET())
+                .body();
+        assertThat(exported).contains("cache:").contains("5m");
+        assertThat(cacheHeader()).contains("miss");
+        assertThat(cacheHeader()).contains("hit");
+
+        assertThat(admin.putYaml("/admin/v1/config?wait=converged", document).statusCode())
+                .isEqualTo(200);
+        assertThat(cacheHeader()).isEmpty();
+    }
+
+    /** The {@code x-gatehouse-cache} header of a chat request, the same every time. */
+    private static java.util.Optional<String> cacheHeader() throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(TestNodes.baseUrl(node) + "/v1/chat/completions"))
+                .header("Authorization", "Bearer " + SEED_KEY)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"model\":\"demo\",\"messages\":[{\"role\":\"user\",\"content\":\"cache me\"}]}"))
+                .build();
+        HttpResponse<Void> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.discarding());
+        assertThat(response.statusCode()).isEqualTo(200);
+        return response.headers().firstValue("x-gatehouse-cache");
+    }
+
+    @Test
     void issuersAreNamedByTheirUrlPercentEncoded() {
         String issuer = "https://login.example.com/realms/acme";
         String path = "/admin/v1/issuers/" + URLEncoder.encode(issuer, StandardCharsets.UTF_8);

@@ -13,9 +13,16 @@ import java.util.List;
  * @param members {@code host:port} of the members to join ({@code GATEHOUSE_CLUSTER_MEMBERS})
  * @param kubernetes whether to discover members through the Kubernetes API instead
  * @param expectedMembers the size of the whole cluster, below which limits shrink to the visible share
+ * @param cacheMemoryMegabytes the heap the response cache may take on this member
  */
 public record ClusterConfig(
-        String name, String bindAddress, int port, List<String> members, boolean kubernetes, int expectedMembers) {
+        String name,
+        String bindAddress,
+        int port,
+        List<String> members,
+        boolean kubernetes,
+        int expectedMembers,
+        int cacheMemoryMegabytes) {
 
     public ClusterConfig {
         requireNonNull(name, "name");

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.gatehouse.admin.store.DatabaseSettings;
+import io.gatehouse.cluster.ClusterSettings;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
@@ -44,9 +45,9 @@ public final class ConfigLoader {
     private static final Set<String> TOP_LEVEL = Set.of(
             "node", "cluster", "database", "providers", "models", "auth", "policies", "limits", "cache", "telemetry");
     /** The cluster-wide sections: what the database stores and the admin API changes. */
-    public static final Set<String> SHARED_KEYS = Set.of("providers", "models", "auth", "policies", "limits");
+    public static final Set<String> SHARED_KEYS = Set.of("providers", "models", "auth", "policies", "limits", "cache");
     /** Top-level keys of the documented shape whose features this version does not serve yet. */
-    private static final Set<String> NOT_YET_SUPPORTED = Set.of("cache", "telemetry");
+    private static final Set<String> NOT_YET_SUPPORTED = Set.of("telemetry");
 
     private static final Map<String, String> ENV_OVERRIDES = Map.of(
             "GATEHOUSE_HTTP_PORT", "http_port",
@@ -236,6 +237,7 @@ public final class ConfigLoader {
         List<PolicyConfig> policies =
                 root.has("policies") ? AuthAndPolicyReader.readPolicies(root.objects("policies"), modelNames) : null;
         LimitsConfig limits = readLimits(root.optionalObject("limits"));
+        CacheConfig cache = readCache(root.optionalObject("cache"));
         ObjectNode shared = JSON.createObjectNode();
         for (String key : SHARED_KEYS) {
             JsonNode value = root.raw(key);
@@ -243,14 +245,22 @@ public final class ConfigLoader {
                 shared.set(key, value.deepCopy());
             }
         }
-        return new GatewayConfig(node, providers, models, auth, policies, cluster, limits, shared, database);
+        return new GatewayConfig(node, providers, models, auth, policies, cluster, limits, cache, shared, database);
     }
 
     private ClusterConfig readCluster(ConfigNode cluster, NodeConfig node) {
         if (cluster == null) {
-            return new ClusterConfig("gatehouse", node.bindAddress(), 5701, List.of(), false, 1);
+            return new ClusterConfig(
+                    "gatehouse",
+                    node.bindAddress(),
+                    5701,
+                    List.of(),
+                    false,
+                    1,
+                    ClusterSettings.DEFAULT_RESPONSE_CACHE_MEGABYTES);
         }
-        cluster.allowOnly(Set.of("name", "bind_address", "port", "members", "kubernetes", "expected_members"));
+        cluster.allowOnly(
+                Set.of("name", "bind_address", "port", "members", "kubernetes", "expected_members", "cache_memory_mb"));
         List<String> members = cluster.strings("members");
         for (int i = 0; i < members.size(); i++) {
             if (!members.get(i).matches("[A-Za-z0-9.\\-\\[\\]:]+:\\d{1,5}")) {
@@ -264,7 +274,25 @@ public final class ConfigLoader {
                 (int) cluster.integer("port", 5701, 1, 65535),
                 members,
                 cluster.bool("kubernetes", false),
-                (int) cluster.integer("expected_members", Math.max(1, members.size()), 1, 1000));
+                (int) cluster.integer("expected_members", Math.max(1, members.size()), 1, 1000),
+                (int) cluster.integer("cache_memory_mb", ClusterSettings.DEFAULT_RESPONSE_CACHE_MEGABYTES, 1, 1 << 20));
+    }
+
+    /** An absent {@code cache} key leaves the cache off; a present one turns it on unless it says not to. */
+    private static CacheConfig readCache(@Nullable ConfigNode cache) {
+        if (cache == null) {
+            return CacheConfig.OFF;
+        }
+        cache.allowOnly(Set.of("enabled", "ttl", "max_entry_bytes", "lookup_timeout"));
+        return new CacheConfig(
+                cache.bool("enabled", true),
+                cache.duration("ttl", CacheConfig.OFF.ttl(), Duration.ofSeconds(1), Duration.ofDays(30)),
+                (int) cache.integer("max_entry_bytes", CacheConfig.OFF.maxEntryBytes(), 1024, 64 << 20),
+                cache.duration(
+                        "lookup_timeout",
+                        CacheConfig.OFF.lookupTimeout(),
+                        Duration.ofMillis(1),
+                        Duration.ofSeconds(10)));
     }
 
     private static LimitsConfig readLimits(ConfigNode limits) {

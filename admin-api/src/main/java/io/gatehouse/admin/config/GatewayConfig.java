@@ -11,7 +11,7 @@ import org.jspecify.annotations.Nullable;
  * A complete, validated gateway configuration: what one config file (or the embedded default, or
  * the database) declares. {@code auth} null means no credentials are required (loopback only);
  * {@code policies} null means every request is allowed, while an empty list refuses every request.
- * {@code shared} holds the cluster-wide sections (providers, models, auth, policies, limits) as
+ * {@code shared} holds the cluster-wide sections (providers, models, auth, policies, limits, cache) as
  * written, which seed an empty database. {@code database} null means the file is the whole
  * configuration (no admin changes). Immutable; a change is a new instance swapped whole.
  */
@@ -23,6 +23,7 @@ public record GatewayConfig(
         @Nullable List<PolicyConfig> policies,
         ClusterConfig cluster,
         LimitsConfig limits,
+        CacheConfig cache,
         ObjectNode shared,
         @Nullable DatabaseSettings database) {
 
@@ -33,6 +34,7 @@ public record GatewayConfig(
         policies = policies == null ? null : List.copyOf(policies);
         requireNonNull(cluster, "cluster");
         requireNonNull(limits, "limits");
+        requireNonNull(cache, "cache");
         shared = shared.deepCopy();
     }
 
@@ -46,7 +48,8 @@ public record GatewayConfig(
     @Override
     public String toString() {
         return "GatewayConfig[node=" + node + ", providers=" + providers + ", models=" + models + ", auth=" + auth
-                + ", policies=" + policies + ", cluster=" + cluster + ", limits=" + limits + ", database="
+                + ", policies=" + policies + ", cluster=" + cluster + ", limits=" + limits + ", cache=" + cache
+                + ", database="
                 + (database == null ? null : database.url()) + "]";
     }
 }

@@ -15,12 +15,15 @@ import java.util.function.BiFunction;
 /**
  * Turns stored resources into the config document's cluster-wide sections and back. The document
  * is the config file's shape ({@code providers}, {@code models}, {@code auth.jwt.issuers}, {@code
- * auth.api_keys}, {@code policies}, {@code limits}), so a config file seeds the database and the
+ * auth.api_keys}, {@code policies}, {@code limits}, {@code cache}), so a config file seeds the database and the
  * database exports as a config file. Stateless.
  */
 public final class Documents {
     /** The settings row holding the {@code limits} section. */
     public static final String LIMITS = "limits";
+
+    /** The settings row holding the {@code cache} section. */
+    public static final String CACHE = "cache";
 
     /**
      * The settings row saying the {@code policies} key is present: with it and no policy, every
@@ -86,9 +89,11 @@ public final class Documents {
         if (document.has(POLICIES) && !document.get(POLICIES).isNull()) {
             rows.get(ResourceKind.SETTINGS).add(new Row(POLICIES, JSON.createObjectNode()));
         }
-        JsonNode limits = document.get(LIMITS);
-        if (limits != null && limits.isObject()) {
-            rows.get(ResourceKind.SETTINGS).add(new Row(LIMITS, ((ObjectNode) limits).deepCopy()));
+        for (String section : List.of(LIMITS, CACHE)) {
+            JsonNode settings = document.get(section);
+            if (settings != null && settings.isObject()) {
+                rows.get(ResourceKind.SETTINGS).add(new Row(section, ((ObjectNode) settings).deepCopy()));
+            }
         }
         return rows;
     }

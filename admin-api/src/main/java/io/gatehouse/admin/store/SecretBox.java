@@ -25,6 +25,7 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
+import javax.crypto.Mac;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
@@ -209,6 +210,26 @@ public final class SecretBox {
     /** Whether {@code sealed} is sealed under the current key (and so needs no re-sealing on rotation). */
     public boolean isSealedWithCurrentKey(String sealed) {
         return isSealed(sealed) && sealed.startsWith(PREFIX + currentKeyId + ":");
+    }
+
+    /**
+     * A 32-byte key for {@code purpose}, derived from the current master key with HMAC-SHA256: the same
+     * on every node that has the same master key, and telling nothing of the master key itself.
+     */
+    public byte[] derivedKey(String purpose) {
+        requireNonNull(purpose, "purpose");
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(currentKey.getEncoded(), "HmacSHA256"));
+            return mac.doFinal(("gatehouse:" + purpose).getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HMAC-SHA256 is not available in this JVM", e);
+        }
+    }
+
+    /** Whether {@code env} names a master key ({@value #KEY_VARIABLE} or {@value #KEY_FILE_VARIABLE}). */
+    public static boolean configured(Function<String, @Nullable String> env) {
+        return blankToNull(env.apply(KEY_VARIABLE)) != null || blankToNull(env.apply(KEY_FILE_VARIABLE)) != null;
     }
 
     /** The current key's id: the first 8 hex characters of its SHA-256. */

@@ -233,7 +233,16 @@ public final class AddedLatency {
         return providersAndModels(upstream);
     }
 
+    /**
+     * The full pipeline: JWT, five policies with rpm and tpm limits, and the response cache (every
+     * request of the harness is new, so each is a miss that is looked up and stored).
+     */
     static String securedConfig(LoopbackServer upstream, BenchIssuer issuer) {
+        return securedConfigWithoutCache(upstream, issuer) + "cache: { ttl: 10m }\n";
+    }
+
+    /** {@link #securedConfig} without the response cache, for builds that predate it. */
+    static String securedConfigWithoutCache(LoopbackServer upstream, BenchIssuer issuer) {
         return providersAndModels(upstream)
                 + "auth:\n"
                 + "  jwt:\n"

@@ -1,10 +1,12 @@
 package io.gatehouse.bench.latency;
 
+import io.gatehouse.bench.fixtures.ChatBodies;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.eclipse.jetty.client.BufferingResponseListener;
 import org.eclipse.jetty.client.BytesRequestContent;
@@ -23,6 +25,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  */
 final class BenchClient implements AutoCloseable {
     private final HttpClient http;
+    private final AtomicLong serial = new AtomicLong();
 
     BenchClient() {
         this(64);
@@ -149,8 +152,10 @@ final class BenchClient implements AutoCloseable {
         if (!extra.isEmpty()) {
             request.headers(headers -> extra.forEach(headers::put));
         }
-        // Bounds every call, so a system that stops answering cannot hold the harness.
-        return request.timeout(60, TimeUnit.SECONDS).body(new BytesRequestContent("application/json", body));
+        // Every request differs (its user's serial), so a system with a response cache misses it as a
+        // new request would. Bounds every call, so a system that stops answering cannot hold the harness.
+        byte[] numbered = ChatBodies.numbered(body, serial.incrementAndGet());
+        return request.timeout(60, TimeUnit.SECONDS).body(new BytesRequestContent("application/json", numbered));
     }
 
     @Override

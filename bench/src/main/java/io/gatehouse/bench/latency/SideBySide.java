@@ -37,7 +37,7 @@ import org.jspecify.annotations.Nullable;
  * The side-by-side load harness: the same client and the same loopback upstream, measured directly
  * (the floor), through nginx as a plain reverse proxy, through the Portkey gateway (when it is
  * installed and starts), through one Gatehouse node with the full pipeline (JWT, five policies,
- * rate limits) and through a cluster of three Gatehouse nodes behind nginx as a round-robin load
+ * rate limits, the response cache: every request differs, so each is a miss) and through a cluster of three Gatehouse nodes behind nginx as a round-robin load
  * balancer. Phases, each in rounds whose order of systems is shuffled (fixed per round):
  *
  * <ol>
@@ -151,8 +151,11 @@ public final class SideBySide {
                         + "  name: " + AddedLatency.uniqueClusterName("baseline") + "\n"
                         + "  bind_address: 127.0.0.1\n"
                         + "  port: " + AddedLatency.freePort() + "\n";
+                // A baseline build may predate the response cache, whose key it would refuse.
+                String baselineBody =
+                        settings.baselineCache() ? body : AddedLatency.securedConfigWithoutCache(upstream, issuer);
                 baseline = AddedLatency.startNode(
-                        base.withNodeJar(settings.baselineJar()), "baseline", nodeExtra, baselineCluster, body);
+                        base.withNodeJar(settings.baselineJar()), "baseline", nodeExtra, baselineCluster, baselineBody);
                 running.add(baseline);
             }
             List<NodeProcess> cluster = new ArrayList<>();
@@ -221,7 +224,10 @@ public final class SideBySide {
                         "gh-baseline", "Gatehouse, 1 node, baseline build", node.chatUri(), Map.of(), node));
                 members.put("gh-baseline", List.of(new Member("node", () -> pidsOf(node), node)));
                 notes.add("Baseline build: " + settings.baselineJar() + ", run as a second single node beside this"
-                        + " build's, with the same config.");
+                        + " build's, with the same config"
+                        + (settings.baselineCache()
+                                ? "."
+                                : " but no response cache (-Dbench.baselineCache=true gives it the cache too)."));
             }
             if (!cluster.isEmpty()) {
                 for (NodeProcess node : cluster) {
@@ -648,7 +654,8 @@ public final class SideBySide {
             String nodeJs,
             String portkeyScript,
             String portkeyMissing,
-            @Nullable Path baselineJar) {
+            @Nullable Path baselineJar,
+            boolean baselineCache) {
 
         static Settings fromSystemProperties(String mode) {
             boolean full = switch (mode) {
@@ -711,7 +718,8 @@ public final class SideBySide {
                     portkeyMissing,
                     System.getProperty("bench.baselineJar", "").isBlank()
                             ? null
-                            : Path.of(System.getProperty("bench.baselineJar")));
+                            : Path.of(System.getProperty("bench.baselineJar")),
+                    Boolean.getBoolean("bench.baselineCache"));
         }
     }
 }

@@ -1,16 +1,11 @@
 package io.gatehouse.bench.limits;
 
 import io.gatehouse.cluster.ClusterMember;
-import io.gatehouse.cluster.ClusterSettings;
 import io.gatehouse.cluster.limits.BucketResult;
 import io.gatehouse.cluster.limits.RateLimits;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -70,22 +65,8 @@ public class LimitCheckBench {
     @Setup(Level.Trial)
     public void formCluster() throws Exception {
         boolean alone = owner.equals("local");
-        int port = freePortPair();
-        List<String> addresses = alone ? List.of() : List.of("127.0.0.1:" + port, "127.0.0.1:" + (port + 1));
-        String name = "bench-" + port;
-        int size = alone ? 1 : 2;
-        for (int i = 0; i < size; i++) {
-            members.add(ClusterMember.start(
-                    new ClusterSettings(name, "bench-" + i, "127.0.0.1", port + i, addresses, false, size), "bench"));
-        }
+        members.addAll(BenchCluster.form(alone ? 1 : 2));
         asking = members.get(0);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (asking.members().size() < size) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("cluster did not form: " + asking.members());
-            }
-            Thread.sleep(50);
-        }
         limits = asking.rateLimits();
         // Touch many keys so the partitions are assigned, then let migrations to the second member end.
         for (int i = 0; i < 1_000; i++) {
@@ -145,20 +126,5 @@ public class LimitCheckBench {
             }
         }
         members.reversed().forEach(ClusterMember::close);
-    }
-
-    /** Two adjacent free ports, above the range the tests use. */
-    private static int freePortPair() throws IOException {
-        InetAddress loopback = InetAddress.getLoopbackAddress();
-        for (int attempt = 0; attempt < 50; attempt++) {
-            int port = 30_000 + ThreadLocalRandom.current().nextInt(10_000);
-            try (ServerSocket a = new ServerSocket(port, 1, loopback);
-                    ServerSocket b = new ServerSocket(port + 1, 1, loopback)) {
-                return port;
-            } catch (IOException taken) {
-                // try another pair
-            }
-        }
-        throw new IOException("no two adjacent free ports");
     }
 }

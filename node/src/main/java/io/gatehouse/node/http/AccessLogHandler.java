@@ -96,6 +96,10 @@ public final class AccessLogHandler implements HttpHandler {
             line.put("provider", provider);
             line.put("upstream_model", target.upstreamModel());
         }
+        String cache = exchange.getResponseHeaders().getFirst(CacheHandler.CACHE);
+        if (cache != null) {
+            line.put("cache", cache);
+        }
         line.put("latency_ms", (end - start) / 1_000_000.0);
         if (firstEvent != null) {
             line.put("ttft_ms", (firstEvent - start) / 1_000_000.0);

@@ -52,6 +52,9 @@ public final class Attachments {
     /** The deployment chosen to answer. */
     public static final AttachmentKey<Target> TARGET = AttachmentKey.create(Target.class);
 
+    /** Where the answer goes in the response cache, for a request whose answer may be stored. */
+    static final AttachmentKey<CacheStore> CACHE_STORE = AttachmentKey.create(CacheStore.class);
+
     /** Tokens the answer used. */
     public static final AttachmentKey<Usage> USAGE = AttachmentKey.create(Usage.class);
 

@@ -40,6 +40,8 @@ final class StreamRelay implements StreamListener {
 
     private final HttpServerExchange exchange;
     private final ClientDialect.StreamEncoder encoder;
+    /** Collects the canonical chunks for the response cache, if the answer may be stored. */
+    private final CacheStore.@Nullable Stream stored;
     /** Set on the IO thread with the first events; read by the threads that deliver later ones. */
     private volatile @Nullable StreamSinkChannel channel;
 
@@ -50,6 +52,8 @@ final class StreamRelay implements StreamListener {
     StreamRelay(HttpServerExchange exchange) {
         this.exchange = requireNonNull(exchange, "exchange");
         this.encoder = Responses.dialect(exchange).stream();
+        CacheStore store = exchange.getAttachment(Attachments.CACHE_STORE);
+        this.stored = store != null ? store.stream() : null;
     }
 
     /** Starts the upstream call. Must run on the exchange's IO thread. */
@@ -72,6 +76,9 @@ final class StreamRelay implements StreamListener {
             onError(e.error(), Usage.NONE);
             return;
         }
+        if (stored != null) {
+            stored.add(chunks);
+        }
         if (!frame.hasRemaining()) {
             next.run(); // nothing for this client in these chunks (a usage-only chunk, say)
             return;
@@ -86,6 +93,9 @@ final class StreamRelay implements StreamListener {
     @Override
     public void onComplete(Usage usage) {
         ByteBuffer frame = encoder.end(usage);
+        if (stored != null) {
+            stored.completed(usage);
+        }
         exchange.getIoThread().execute(() -> {
             boolean written;
             synchronized (this) {

@@ -24,21 +24,28 @@ final class WholeResponseRelay implements ResponseListener {
 
     private final HttpServerExchange exchange;
     private final UnaryOperator<byte[]> toClient;
+    private final @Nullable CacheStore store;
     private final AtomicReference<@Nullable Runnable> early = new AtomicReference<>();
 
     /** Relays the answer as the provider gave it (embeddings). */
     WholeResponseRelay(HttpServerExchange exchange) {
-        this(exchange, UnaryOperator.identity());
+        this(exchange, UnaryOperator.identity(), null);
     }
 
-    private WholeResponseRelay(HttpServerExchange exchange, UnaryOperator<byte[]> toClient) {
+    private WholeResponseRelay(
+            HttpServerExchange exchange, UnaryOperator<byte[]> toClient, @Nullable CacheStore store) {
         this.exchange = requireNonNull(exchange, "exchange");
         this.toClient = toClient;
+        this.store = store;
     }
 
-    /** Relays a chat completion in the dialect of the exchange's client. Call on the IO thread. */
+    /**
+     * Relays a chat completion in the dialect of the exchange's client, and stores it in the
+     * response cache if the request's answer may be stored. Call on the IO thread.
+     */
     static WholeResponseRelay chat(HttpServerExchange exchange) {
-        return new WholeResponseRelay(exchange, Responses.dialect(exchange)::response);
+        return new WholeResponseRelay(
+                exchange, Responses.dialect(exchange)::response, exchange.getAttachment(Attachments.CACHE_STORE));
     }
 
     @Override
@@ -49,6 +56,9 @@ final class WholeResponseRelay implements ResponseListener {
         } catch (ApiException e) {
             onError(e.error());
             return;
+        }
+        if (store != null) {
+            store.completion(json, usage);
         }
         deliver(() -> {
             exchange.putAttachment(Attachments.USAGE, usage);

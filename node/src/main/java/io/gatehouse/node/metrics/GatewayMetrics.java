@@ -33,6 +33,7 @@ public final class GatewayMetrics implements AutoCloseable {
     private final Map<TokenLabels, Counter> tokenCounters = new ConcurrentHashMap<>();
     private final Map<LimitLabels, Counter> limitDecisions = new ConcurrentHashMap<>();
     private final Timer limitCheck;
+    private final Map<String, Counter> cacheLookups = new ConcurrentHashMap<>();
 
     public GatewayMetrics(String nodeName) {
         registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -141,6 +142,18 @@ public final class GatewayMetrics implements AutoCloseable {
                                 .description(
                                         admitted ? "Requests a limit let through" : "Requests a limit refused (429)")
                                 .tags("limit", limit, "scope", scope)
+                                .register(registry))
+                .increment();
+    }
+
+    /** One response cache lookup of a chat request: {@code hit}, {@code miss}, {@code bypass} or {@code error}. */
+    public void cacheLookup(String result) {
+        cacheLookups
+                .computeIfAbsent(
+                        result,
+                        r -> Counter.builder("gatehouse.cache.lookups")
+                                .description("Response cache lookups of chat requests, by result")
+                                .tag("result", r)
                                 .register(registry))
                 .increment();
     }

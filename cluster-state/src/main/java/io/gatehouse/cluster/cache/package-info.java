@@ -1,0 +1,8 @@
+/**
+ * The cluster-wide response cache: answers kept in a Hazelcast map with a time to live and one
+ * backup, sealed with AES-GCM before they enter Hazelcast, whose members talk in clear text.
+ */
+@NullMarked
+package io.gatehouse.cluster.cache;
+
+import org.jspecify.annotations.NullMarked;
