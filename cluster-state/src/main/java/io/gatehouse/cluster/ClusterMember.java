@@ -13,7 +13,6 @@ import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.internal.util.ConcurrencyUtil;
 import io.gatehouse.cluster.cache.HazelcastResponseCache;
-import io.gatehouse.cluster.cache.ResponseCache;
 import io.gatehouse.cluster.config.AppliedVersion;
 import io.gatehouse.cluster.config.ConfigBus;
 import io.gatehouse.cluster.config.HazelcastConfigBus;
@@ -162,9 +161,9 @@ public final class ClusterMember implements AutoCloseable {
 
     /**
      * The cluster-wide response cache, its answers sealed under {@code key} (32 bytes; every member
-     * must use the same key to read the others' answers).
+     * must use the same key to read the others' answers). Close it before this member.
      */
-    public ResponseCache responseCache(byte[] key) {
+    public HazelcastResponseCache responseCache(byte[] key) {
         return new HazelcastResponseCache(hazelcast, key);
     }
 

@@ -130,7 +130,7 @@ public final class Node {
             // Busy limits are checked against local leases of quota batches (limits.local_lease).
             RateLimits limits = resources.register(new LeasedRateLimits(
                     cluster.rateLimits(), () -> configs.active().limits().localLease(), scheduler));
-            ResponseCache cache = cluster.responseCache(cacheKey(durable, env));
+            ResponseCache cache = resources.register(cluster.responseCache(cacheKey(durable, env)));
 
             AtomicReference<Node> self = new AtomicReference<>();
             BooleanSupplier ready = () -> self.get() != null && self.get().ready.get();

@@ -358,7 +358,7 @@ class AdminApiTest {
         assertThat(cacheHeader()).isEmpty();
 
         HttpResponse<String> applied =
-                admin.putYaml("/admin/v1/config?wait=converged", document + "cache:\n  ttl: 5m\n");
+                admin.putYaml("/admin/v1/config?wait=converged", document + "cache:\n  ttl: 5m\n  min_uses: 1\n");
         assertThat(applied.statusCode()).as(applied.body()).isEqualTo(200);
         String exported = admin.send(admin.request("/admin/v1/config")
                         .header("Accept", "application/yaml")

@@ -37,7 +37,7 @@ class ClusterResponseCacheTest {
                             models:
                               - name: smart
                                 deployments: [{ provider: openai, model: gpt-4o }]
-                            cache: { ttl: 10m }
+                            cache: { ttl: 10m, min_uses: 1 }
                             """.formatted(upstream.baseUrl()), env));
         }
     }

@@ -61,6 +61,7 @@ class ResponseCacheTest {
                 cache:
                   ttl: 1h
                   max_entry_bytes: 4096
+                  min_uses: 1
                 """.formatted(upstream.baseUrl(), idp.issuer(), idp.jwksUrl()));
     }
 

@@ -14,12 +14,18 @@ import java.time.Duration;
  * @param maxEntryBytes the largest answer stored (the canonical answer's bytes); larger ones are
  *     relayed and not stored
  * @param lookupTimeout how long a request waits for a lookup before going on as a miss
+ * @param minUses how many times a node must have seen a request before it stores the answer: 1
+ *     stores every answer; the default 2 stores only the answers of requests that come again
  */
-public record CacheConfig(boolean enabled, Duration ttl, int maxEntryBytes, Duration lookupTimeout) {
-    public static final CacheConfig OFF = new CacheConfig(false, Duration.ofHours(1), 1 << 20, Duration.ofMillis(100));
+public record CacheConfig(boolean enabled, Duration ttl, int maxEntryBytes, Duration lookupTimeout, int minUses) {
+    public static final CacheConfig OFF =
+            new CacheConfig(false, Duration.ofHours(1), 1 << 20, Duration.ofMillis(100), 2);
 
     public CacheConfig {
         requireNonNull(ttl, "ttl");
         requireNonNull(lookupTimeout, "lookupTimeout");
+        if (minUses < 1) {
+            throw new IllegalArgumentException("minUses: " + minUses + " (expected: >= 1)");
+        }
     }
 }

@@ -283,7 +283,7 @@ public final class ConfigLoader {
         if (cache == null) {
             return CacheConfig.OFF;
         }
-        cache.allowOnly(Set.of("enabled", "ttl", "max_entry_bytes", "lookup_timeout"));
+        cache.allowOnly(Set.of("enabled", "ttl", "max_entry_bytes", "lookup_timeout", "min_uses"));
         return new CacheConfig(
                 cache.bool("enabled", true),
                 cache.duration("ttl", CacheConfig.OFF.ttl(), Duration.ofSeconds(1), Duration.ofDays(30)),
@@ -292,7 +292,8 @@ public final class ConfigLoader {
                         "lookup_timeout",
                         CacheConfig.OFF.lookupTimeout(),
                         Duration.ofMillis(1),
-                        Duration.ofSeconds(10)));
+                        Duration.ofSeconds(10)),
+                (int) cache.integer("min_uses", CacheConfig.OFF.minUses(), 1, 100));
     }
 
     private static LimitsConfig readLimits(ConfigNode limits) {

@@ -98,9 +98,11 @@ final class SideBySideReport {
                 String.join(" ", base.nodeJvmOptions()));
         line(
                 "- Request: POST /v1/chat/completions, %d bytes; answer %d bytes; every system gets the same"
-                        + " request and the same `Authorization` header (8 RS256 tokens in turn). Gatehouse"
-                        + " verifies them, evaluates 5 CEL policies and checks rpm and tpm limits in"
-                        + " Hazelcast; it has no response cache yet, so every call reaches the upstream.",
+                        + " requests and the same `Authorization` header (8 RS256 tokens in turn); each request"
+                        + " carries its own serial number in `user`, so no two are the same. Gatehouse"
+                        + " verifies the tokens, evaluates 5 CEL policies, checks rpm and tpm limits in"
+                        + " Hazelcast and looks each request up in its response cache (a miss), then stores"
+                        + " the answer; every call reaches the upstream.",
                 requestBytes, responseBytes);
         line(
                 "- Upstream requests served in all: %d. Failed calls (sequential and streams): %d.",

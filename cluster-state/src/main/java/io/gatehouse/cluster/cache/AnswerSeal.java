@@ -20,7 +20,13 @@ final class AnswerSeal {
     private static final int KEY_BYTES = 32;
     private static final int NONCE_BYTES = 12;
     private static final int TAG_BITS = 128;
-    private static final SecureRandom RANDOM = new SecureRandom();
+    /**
+     * Per thread, as are the ciphers: the default generator reads the system's under a lock, and a
+     * cipher looked up per answer costs more than sealing it.
+     */
+    private static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(AnswerSeal::drbg);
+
+    private static final ThreadLocal<Cipher> CIPHER = ThreadLocal.withInitial(AnswerSeal::aesGcm);
 
     private final SecretKey key;
 
@@ -36,9 +42,9 @@ final class AnswerSeal {
     /** {@code nonce || ciphertext || tag} of {@code answer}, bound to {@code entryKey}. */
     byte[] seal(String entryKey, byte[] answer) {
         byte[] nonce = new byte[NONCE_BYTES];
-        RANDOM.nextBytes(nonce);
+        RANDOM.get().nextBytes(nonce);
         try {
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            Cipher cipher = CIPHER.get();
             cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
             cipher.updateAAD(entryKey.getBytes(StandardCharsets.UTF_8));
             byte[] out = new byte[NONCE_BYTES + cipher.getOutputSize(answer.length)];
@@ -56,12 +62,28 @@ final class AnswerSeal {
             return null;
         }
         try {
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            Cipher cipher = CIPHER.get();
             cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, box, 0, NONCE_BYTES));
             cipher.updateAAD(entryKey.getBytes(StandardCharsets.UTF_8));
             return cipher.doFinal(box, NONCE_BYTES, box.length - NONCE_BYTES);
         } catch (GeneralSecurityException e) {
             return null; // sealed under another key (a node with another master key), or tampered with
+        }
+    }
+
+    private static SecureRandom drbg() {
+        try {
+            return SecureRandom.getInstance("DRBG");
+        } catch (GeneralSecurityException e) {
+            return new SecureRandom();
+        }
+    }
+
+    private static Cipher aesGcm() {
+        try {
+            return Cipher.getInstance("AES/GCM/NoPadding");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM is not available", e);
         }
     }
 }

@@ -19,11 +19,12 @@ import org.slf4j.LoggerFactory;
 /**
  * {@link ResponseCache} on a Hazelcast map with one backup, each entry with its own time to live,
  * least recently used entries evicted once the map holds more than its share of heap on a member.
- * Values are stored ({@link AnswerSeal}) before they leave this class. A lookup of a key that the
+ * Values are sealed ({@link AnswerSeal}) before they leave this class. A lookup of a key that the
  * {@link KeyIndex} has not heard of is a miss at once: most lookups of new requests cost no
- * operation at the key's owner, and no thread hand-off. Thread-safe.
+ * operation at the key's owner, and no thread hand-off. Members learn each other's keys from
+ * {@link KeyAnnouncements}, in batches. Thread-safe; {@link #close} when the member leaves.
  */
-public final class HazelcastResponseCache implements ResponseCache {
+public final class HazelcastResponseCache implements ResponseCache, AutoCloseable {
     public static final String ANSWERS = "gatehouse.cache.answers";
 
     private static final Logger log = LoggerFactory.getLogger(HazelcastResponseCache.class);
@@ -34,9 +35,10 @@ public final class HazelcastResponseCache implements ResponseCache {
     private final IMap<String, byte[]> answers;
     private final AnswerSeal seal;
     private final KeyIndex index = new KeyIndex();
+    private final KeyAnnouncements announcements;
 
     /**
-     * Answers in {@code hazelcast}'s map {@value #ANSWERS}, stored under {@code key} (32 bytes, the
+     * Answers in {@code hazelcast}'s map {@value #ANSWERS}, sealed under {@code key} (32 bytes, the
      * same on every member, or members cannot read each other's answers).
      */
     public HazelcastResponseCache(HazelcastInstance hazelcast, byte[] key) {
@@ -44,7 +46,7 @@ public final class HazelcastResponseCache implements ResponseCache {
         this.answers = hazelcast.getMap(ANSWERS);
         this.seal = new AnswerSeal(key);
         // Listening first, then reading the keys already held, misses no key stored in between.
-        answers.addEntryListener(index, false);
+        this.announcements = new KeyAnnouncements(hazelcast, index);
         answers.keySet().forEach(index::add);
     }
 
@@ -68,6 +70,7 @@ public final class HazelcastResponseCache implements ResponseCache {
                 .thenApplyAsync(
                         stored -> {
                             if (stored == null) {
+                                index.gone(key);
                                 return NONE;
                             }
                             byte[] answer = seal.open(key, stored);
@@ -79,12 +82,21 @@ public final class HazelcastResponseCache implements ResponseCache {
 
     @Override
     public void put(String key, byte[] answer, Duration ttl) {
-        index.add(key); // at once: the event of this put comes later
+        index.add(key);
+        announcements.stored(key);
         answers.setAsync(key, seal.seal(key, answer), ttl.toMillis(), TimeUnit.MILLISECONDS)
-                .whenComplete((ignored, failure) -> {
-                    if (failure != null) {
-                        log.debug("an answer could not be cached: {}", failure.toString());
-                    }
-                });
+                .whenCompleteAsync(
+                        (ignored, failure) -> {
+                            if (failure != null) {
+                                log.debug("an answer could not be cached: {}", failure.toString());
+                            }
+                        },
+                        SAME_THREAD); // no hand-off to another thread per answer stored
+    }
+
+    /** Stops announcing this member's keys to the others. */
+    @Override
+    public void close() {
+        announcements.close();
     }
 }

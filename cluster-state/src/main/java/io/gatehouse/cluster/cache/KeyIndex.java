@@ -1,72 +1,44 @@
 package io.gatehouse.cluster.cache;
 
-import com.hazelcast.core.EntryEvent;
-import com.hazelcast.map.MapEvent;
-import com.hazelcast.map.listener.EntryAddedListener;
-import com.hazelcast.map.listener.EntryEvictedListener;
-import com.hazelcast.map.listener.EntryExpiredListener;
-import com.hazelcast.map.listener.EntryRemovedListener;
-import com.hazelcast.map.listener.MapClearedListener;
-import com.hazelcast.map.listener.MapEvictedListener;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The keys the cache's map holds anywhere in the cluster, as this member has heard of them from the
- * map's events (keys only, no values): a hint that lets a lookup of a key the cluster does not hold
- * end at once, without an operation at the key's owner. A key it wrongly holds (an event lost or not
- * yet arrived) costs one lookup that finds nothing; a key it lacks (stored elsewhere a moment ago)
- * costs one miss. Holds at most {@link #MAX_KEYS} keys and forgets them all when full. Thread-safe.
+ * The keys stored in the cache anywhere in the cluster, as this member knows them (its own, and the
+ * other members' from their {@link KeyAnnouncements}): a hint that lets a lookup of a key never
+ * stored end at once, without an operation at the key's owner. It does not follow evictions and
+ * expiries, which would cost a message each: a key it still holds whose entry is gone costs one
+ * lookup that finds nothing, after which the key is forgotten. A key it lacks (stored elsewhere a
+ * moment ago, or forgotten when the index was full) costs one miss. Holds a 64-bit hash of each
+ * key, not the key (two keys with one hash cost a lookup at most), at most {@link #MAX_KEYS} of
+ * them, and forgets them all when full. Thread-safe.
  */
-final class KeyIndex
-        implements EntryAddedListener<String, byte[]>,
-                EntryRemovedListener<String, byte[]>,
-                EntryEvictedListener<String, byte[]>,
-                EntryExpiredListener<String, byte[]>,
-                MapClearedListener,
-                MapEvictedListener {
-    static final int MAX_KEYS = 1_000_000;
+final class KeyIndex {
+    static final int MAX_KEYS = 100_000;
 
-    private final Set<String> keys = ConcurrentHashMap.newKeySet();
+    private final Set<Long> keys = ConcurrentHashMap.newKeySet();
 
     boolean mayHold(String key) {
-        return keys.contains(key);
+        return keys.contains(hash(key));
     }
 
     void add(String key) {
         if (keys.size() >= MAX_KEYS) {
             keys.clear();
         }
-        keys.add(key);
+        keys.add(hash(key));
     }
 
-    @Override
-    public void entryAdded(EntryEvent<String, byte[]> event) {
-        add(event.getKey());
+    /** The key's entry was looked up and is not there (evicted or expired). */
+    void gone(String key) {
+        keys.remove(hash(key));
     }
 
-    @Override
-    public void entryRemoved(EntryEvent<String, byte[]> event) {
-        keys.remove(event.getKey());
-    }
-
-    @Override
-    public void entryEvicted(EntryEvent<String, byte[]> event) {
-        keys.remove(event.getKey());
-    }
-
-    @Override
-    public void entryExpired(EntryEvent<String, byte[]> event) {
-        keys.remove(event.getKey());
-    }
-
-    @Override
-    public void mapCleared(MapEvent event) {
-        keys.clear();
-    }
-
-    @Override
-    public void mapEvicted(MapEvent event) {
-        keys.clear();
+    private static long hash(String key) {
+        long h = 1125899906842597L;
+        for (int i = 0; i < key.length(); i++) {
+            h = 31 * h + key.charAt(i);
+        }
+        return h;
     }
 }

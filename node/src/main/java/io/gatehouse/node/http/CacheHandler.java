@@ -32,7 +32,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Answers a chat request from the cluster's response cache when the same request was answered
  * before in the decision's cache scope, without touching a provider; otherwise lets it through and
- * has its answer stored ({@link CacheStore}). Says which in {@code x-gatehouse-cache}: {@code hit},
+ * has its answer stored ({@link CacheStore}) once this node has seen the request {@code
+ * cache.min_uses} times ({@link RequestSightings}). Says which in {@code x-gatehouse-cache}: {@code hit},
  * {@code miss}, or {@code bypass} when the policy's mode is {@code off} or the client sent {@code
  * cache-control: no-cache} (no lookup, the answer is stored) or {@code no-store} (neither). With the
  * cache turned off ({@code cache} absent or {@code enabled: false}) it does nothing and sends no
@@ -45,8 +46,10 @@ import org.jspecify.annotations.Nullable;
  */
 public final class CacheHandler implements HttpHandler {
     static final HttpString CACHE = HttpString.tryFromString("x-gatehouse-cache");
+    private static final MessageDigest SHA_256 = prototype();
 
     private final ResponseCache cache;
+    private final RequestSightings sightings = new RequestSightings();
     private final GatewayMetrics metrics;
     private final HttpHandler next;
 
@@ -75,17 +78,25 @@ public final class CacheHandler implements HttpHandler {
         ChatRequest request = requireNonNull(exchange.getAttachment(Attachments.CHAT_REQUEST), "chat request");
         String key = key(
                 requireNonNull(exchange.getAttachment(Attachments.PRINCIPAL), "principal"), scope, decision, request);
-        exchange.putAttachment(Attachments.CACHE_STORE, new CacheStore(cache, key, settings));
+        if (sightings.seenEnough(key, settings.minUses())) {
+            exchange.putAttachment(Attachments.CACHE_STORE, new CacheStore(cache, key, settings));
+        }
         if (control.contains("no-cache")) {
             bypass(exchange);
             next.handleRequest(exchange);
             return;
         }
-        CompletableFuture<byte[]> lookup =
-                cache.get(key).orTimeout(settings.lookupTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        CompletableFuture<byte[]> lookup = cache.get(key);
+        if (lookup.isDone() && !lookup.isCompletedExceptionally()) {
+            // Answered at once (most often a request never stored): no hand-off, no timer.
+            answer(exchange, request, lookup.join(), null);
+            return;
+        }
+        CompletableFuture<byte[]> timed =
+                lookup.orTimeout(settings.lookupTimeout().toMillis(), TimeUnit.MILLISECONDS);
         exchange.dispatch(
                 SameThreadExecutor.INSTANCE,
-                () -> lookup.whenComplete((found, failure) ->
+                () -> timed.whenComplete((found, failure) ->
                         exchange.getIoThread().execute(() -> answer(exchange, request, found, failure))));
     }
 
@@ -174,7 +185,16 @@ public final class CacheHandler implements HttpHandler {
         digest.update(bytes);
     }
 
+    /** A copy of a prepared digest: cheaper than looking the algorithm up among the providers. */
     private static MessageDigest sha256() {
+        try {
+            return (MessageDigest) SHA_256.clone();
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException("SHA-256 digests of this JVM cannot be copied", e);
+        }
+    }
+
+    private static MessageDigest prototype() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {

@@ -93,9 +93,6 @@ final class StreamRelay implements StreamListener {
     @Override
     public void onComplete(Usage usage) {
         ByteBuffer frame = encoder.end(usage);
-        if (stored != null) {
-            stored.completed(usage);
-        }
         exchange.getIoThread().execute(() -> {
             boolean written;
             synchronized (this) {
@@ -111,6 +108,9 @@ final class StreamRelay implements StreamListener {
                 end();
             }
         });
+        if (stored != null) {
+            stored.completed(usage); // after the end is handed to the IO thread: the client need not wait
+        }
     }
 
     @Override

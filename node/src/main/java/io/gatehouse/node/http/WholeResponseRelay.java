@@ -57,13 +57,13 @@ final class WholeResponseRelay implements ResponseListener {
             onError(e.error());
             return;
         }
-        if (store != null) {
-            store.completion(json, usage);
-        }
         deliver(() -> {
             exchange.putAttachment(Attachments.USAGE, usage);
             Responses.json(exchange, 200, body);
         });
+        if (store != null) {
+            store.completion(json, usage); // after the client's answer, which need not wait for it
+        }
     }
 
     @Override
