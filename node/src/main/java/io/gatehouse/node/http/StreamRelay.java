@@ -93,6 +93,9 @@ final class StreamRelay implements StreamListener {
     @Override
     public void onComplete(Usage usage) {
         ByteBuffer frame = encoder.end(usage);
+        if (stored != null) {
+            stored.completed(usage); // before the client has the end, so that its next request finds it
+        }
         exchange.getIoThread().execute(() -> {
             boolean written;
             synchronized (this) {
@@ -108,9 +111,6 @@ final class StreamRelay implements StreamListener {
                 end();
             }
         });
-        if (stored != null) {
-            stored.completed(usage); // after the end is handed to the IO thread: the client need not wait
-        }
     }
 
     @Override

@@ -57,13 +57,14 @@ final class WholeResponseRelay implements ResponseListener {
             onError(e.error());
             return;
         }
+        if (store != null) {
+            // Before the client has its answer, so that its next request finds the entry.
+            store.completion(json, usage);
+        }
         deliver(() -> {
             exchange.putAttachment(Attachments.USAGE, usage);
             Responses.json(exchange, 200, body);
         });
-        if (store != null) {
-            store.completion(json, usage); // after the client's answer, which need not wait for it
-        }
     }
 
     @Override
