@@ -82,12 +82,15 @@ public final class HazelcastResponseCache implements ResponseCache, AutoCloseabl
 
     @Override
     public void put(String key, byte[] answer, Duration ttl) {
+        // This member's next lookup of the key comes after the write at the key's owner; the other
+        // members hear of it once it is written, so that their lookups find it.
         index.add(key);
-        announcements.stored(key);
         answers.setAsync(key, seal.seal(key, answer), ttl.toMillis(), TimeUnit.MILLISECONDS)
                 .whenCompleteAsync(
                         (ignored, failure) -> {
-                            if (failure != null) {
+                            if (failure == null) {
+                                announcements.stored(key);
+                            } else {
                                 log.debug("an answer could not be cached: {}", failure.toString());
                             }
                         },
