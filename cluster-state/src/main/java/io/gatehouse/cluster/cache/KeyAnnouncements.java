@@ -11,14 +11,17 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Tells the other members which keys this one stored, and adds theirs to this member's {@link
- * KeyIndex}: in batches on a topic, every {@value #FLUSH_MILLIS} ms at most, so that storing an
- * answer costs no cluster message of its own. A member alone in its cluster announces nothing.
- * {@link #close} stops announcing. Thread-safe.
+ * KeyIndex}: in batches on a topic, {@value #FLUSH_MILLIS} ms after the first key of a batch, so that
+ * storing an answer costs no cluster message of its own, and a member that stores nothing is never
+ * woken for it. A member alone in its cluster announces nothing. {@link #close} stops announcing.
+ * Thread-safe.
  */
 final class KeyAnnouncements implements MessageListener<String[]>, AutoCloseable {
     static final String TOPIC = "gatehouse.cache.keys";
@@ -30,6 +33,7 @@ final class KeyAnnouncements implements MessageListener<String[]>, AutoCloseable
     private final ITopic<String[]> topic;
     private final UUID listener;
     private final ConcurrentLinkedQueue<String> stored = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean flushScheduled = new AtomicBoolean();
     private final ScheduledExecutorService flusher = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("gatehouse-cache-keys").daemon().factory());
 
@@ -38,17 +42,24 @@ final class KeyAnnouncements implements MessageListener<String[]>, AutoCloseable
         this.index = requireNonNull(index, "index");
         this.topic = hazelcast.getTopic(TOPIC);
         this.listener = topic.addMessageListener(this);
-        flusher.scheduleWithFixedDelay(this::flush, FLUSH_MILLIS, FLUSH_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     /** Announces {@code key} with the next batch. */
     void stored(String key) {
         if (hazelcast.getCluster().getMembers().size() > 1) {
             stored.add(key);
+            if (flushScheduled.compareAndSet(false, true)) {
+                try {
+                    flusher.schedule(this::flush, FLUSH_MILLIS, TimeUnit.MILLISECONDS);
+                } catch (RejectedExecutionException closed) {
+                    stored.clear();
+                }
+            }
         }
     }
 
     private void flush() {
+        flushScheduled.set(false); // a key added from now on schedules the next flush
         try {
             while (!stored.isEmpty()) {
                 List<String> batch = new ArrayList<>();
