@@ -32,7 +32,7 @@ final class KeyAnnouncements implements MessageListener<String[]>, AutoCloseable
     private final KeyIndex index;
     private final ITopic<String[]> topic;
     private final UUID listener;
-    private final ConcurrentLinkedQueue<String> stored = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<String> pending = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean flushScheduled = new AtomicBoolean();
     private final ScheduledExecutorService flusher = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("gatehouse-cache-keys").daemon().factory());
@@ -47,12 +47,12 @@ final class KeyAnnouncements implements MessageListener<String[]>, AutoCloseable
     /** Announces {@code key} with the next batch. */
     void stored(String key) {
         if (hazelcast.getCluster().getMembers().size() > 1) {
-            stored.add(key);
+            pending.add(key);
             if (flushScheduled.compareAndSet(false, true)) {
                 try {
                     flusher.schedule(this::flush, FLUSH_MILLIS, TimeUnit.MILLISECONDS);
                 } catch (RejectedExecutionException closed) {
-                    stored.clear();
+                    pending.clear();
                 }
             }
         }
@@ -61,16 +61,16 @@ final class KeyAnnouncements implements MessageListener<String[]>, AutoCloseable
     private void flush() {
         flushScheduled.set(false); // a key added from now on schedules the next flush
         try {
-            while (!stored.isEmpty()) {
+            while (!pending.isEmpty()) {
                 List<String> batch = new ArrayList<>();
                 String key;
-                while (batch.size() < MAX_BATCH && (key = stored.poll()) != null) {
+                while (batch.size() < MAX_BATCH && (key = pending.poll()) != null) {
                     batch.add(key);
                 }
                 topic.publish(batch.toArray(String[]::new));
             }
         } catch (RuntimeException e) {
-            stored.clear(); // the cluster is going away; the keys are a hint, and may be lost
+            pending.clear(); // the cluster is going away; the keys are a hint, and may be lost
         }
     }
 

@@ -66,18 +66,16 @@ public final class CacheHandler implements HttpHandler {
             next.handleRequest(exchange);
             return;
         }
-        Decision decision = exchange.getAttachment(Attachments.DECISION);
-        Decision.Cache scope = decision != null ? decision.cache() : Decision.Cache.DEFAULT;
+        Decision decision = requireNonNull(exchange.getAttachment(Attachments.DECISION), "decision");
         String control = requestCacheControl(exchange);
         boolean noStore = control.contains("no-store");
-        if (scope.mode().equals("off") || noStore) {
+        if (decision.cache().mode().equals("off") || noStore) {
             bypass(exchange);
             next.handleRequest(exchange);
             return;
         }
         ChatRequest request = requireNonNull(exchange.getAttachment(Attachments.CHAT_REQUEST), "chat request");
-        String key = key(
-                requireNonNull(exchange.getAttachment(Attachments.PRINCIPAL), "principal"), scope, decision, request);
+        String key = key(requireNonNull(exchange.getAttachment(Attachments.PRINCIPAL), "principal"), decision, request);
         if (sightings.seenEnough(key, settings.minUses())) {
             exchange.putAttachment(Attachments.CACHE_STORE, new CacheStore(cache, key, settings));
         }
@@ -117,8 +115,8 @@ public final class CacheHandler implements HttpHandler {
         exchange.removeAttachment(Attachments.CACHE_STORE);
         exchange.getResponseHeaders().put(CACHE, "hit");
         // No deployment answers a hit, but the model that would have is named in logs and metrics.
-        Decision decision = exchange.getAttachment(Attachments.DECISION);
-        Route route = ActiveConfig.of(exchange).catalog().route(decision != null ? decision.model() : request.model());
+        Decision decision = requireNonNull(exchange.getAttachment(Attachments.DECISION), "decision");
+        Route route = ActiveConfig.of(exchange).catalog().route(decision.model());
         if (route != null) {
             exchange.putAttachment(Attachments.ROUTE, route);
         }
@@ -159,17 +157,17 @@ public final class CacheHandler implements HttpHandler {
     }
 
     /**
-     * The entry's key: a digest of the scope, the decided model and cap, and the canonical request,
-     * so that it carries no prompt and no two scopes share an entry.
+     * The entry's key: a digest of the decision's cache scope, the decided model and cap, and the
+     * canonical request, so that it carries no prompt and no two scopes share an entry.
      */
-    static String key(Principal caller, Decision.Cache scope, @Nullable Decision decision, ChatRequest request) {
+    static String key(Principal caller, Decision decision, ChatRequest request) {
+        String scope = decision.cache().scope();
         MessageDigest digest = sha256();
-        update(digest, scope.scope());
+        update(digest, scope);
         update(digest, caller.tenant());
-        update(digest, scope.scope().equals("subject") ? caller.subject() : "");
-        update(digest, decision != null ? decision.model() : request.model());
-        Integer cap = decision != null ? decision.maxTokens() : null;
-        update(digest, cap == null ? "" : cap.toString());
+        update(digest, scope.equals("subject") ? caller.subject() : "");
+        update(digest, decision.model());
+        update(digest, decision.maxTokens() == null ? "" : decision.maxTokens().toString());
         try {
             digest.update(Json.MAPPER.writeValueAsBytes(request.body()));
         } catch (IOException e) {

@@ -31,9 +31,9 @@ class CacheKeyTest {
         String base = key(caller("alice", "acme"), TENANT, HELLO);
 
         assertThat(key(caller("alice", "globex"), TENANT, HELLO)).isNotEqualTo(base);
-        assertThat(CacheHandler.key(caller("alice", "acme"), TENANT, decision("other-model", null), HELLO))
+        assertThat(CacheHandler.key(caller("alice", "acme"), decision(TENANT, "other-model", null), HELLO))
                 .isNotEqualTo(base);
-        assertThat(CacheHandler.key(caller("alice", "acme"), TENANT, decision("smart", 10), HELLO))
+        assertThat(CacheHandler.key(caller("alice", "acme"), decision(TENANT, "smart", 10), HELLO))
                 .isNotEqualTo(base);
         assertThat(
                         key(
@@ -61,11 +61,11 @@ class CacheKeyTest {
     }
 
     private static String key(Principal caller, Decision.Cache scope, ChatRequest request) {
-        return CacheHandler.key(caller, scope, decision("smart", null), request);
+        return CacheHandler.key(caller, decision(scope, "smart", null), request);
     }
 
-    private static Decision decision(String model, Integer maxTokens) {
-        return new Decision(true, "p", null, model, Set.of(), null, TENANT, maxTokens, null);
+    private static Decision decision(Decision.Cache scope, String model, Integer maxTokens) {
+        return new Decision(true, "p", null, model, Set.of(), null, scope, maxTokens, null);
     }
 
     private static Principal caller(String subject, String tenant) {
