@@ -13,6 +13,7 @@ import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.internal.util.ConcurrencyUtil;
 import io.gatehouse.cluster.cache.HazelcastResponseCache;
+import io.gatehouse.cluster.cache.HazelcastSemanticIndex;
 import io.gatehouse.cluster.config.AppliedVersion;
 import io.gatehouse.cluster.config.ConfigBus;
 import io.gatehouse.cluster.config.HazelcastConfigBus;
@@ -151,6 +152,9 @@ public final class ClusterMember implements AutoCloseable {
                 new MapConfig(HazelcastRateLimits.SLOTS).setBackupCount(1).setStatisticsEnabled(false));
         HazelcastConfigBus.configure(config);
         HazelcastResponseCache.configure(config, settings.responseCacheMegabytes());
+        // The semantic index holds embeddings, a few hundred bytes per answer: a quarter of the
+        // answers' share is room for far more prompts than the answers' share holds answers.
+        HazelcastSemanticIndex.configure(config, Math.max(1, settings.responseCacheMegabytes() / 4));
         return config;
     }
 
@@ -165,6 +169,14 @@ public final class ClusterMember implements AutoCloseable {
      */
     public HazelcastResponseCache responseCache(byte[] key) {
         return new HazelcastResponseCache(hazelcast, key);
+    }
+
+    /**
+     * The cluster-wide index of cached prompts for the semantic match, sealed under {@code key} (the
+     * response cache's).
+     */
+    public HazelcastSemanticIndex semanticIndex(byte[] key) {
+        return new HazelcastSemanticIndex(hazelcast, key);
     }
 
     /** The cluster-wide channel for configuration versions; closed with this member. */

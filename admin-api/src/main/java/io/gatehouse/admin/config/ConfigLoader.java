@@ -283,7 +283,7 @@ public final class ConfigLoader {
         if (cache == null) {
             return CacheConfig.OFF;
         }
-        cache.allowOnly(Set.of("enabled", "ttl", "max_entry_bytes", "lookup_timeout", "min_uses"));
+        cache.allowOnly(Set.of("enabled", "ttl", "max_entry_bytes", "lookup_timeout", "min_uses", "semantic"));
         return new CacheConfig(
                 cache.bool("enabled", true),
                 cache.duration("ttl", CacheConfig.OFF.ttl(), Duration.ofSeconds(1), Duration.ofDays(30)),
@@ -293,7 +293,18 @@ public final class ConfigLoader {
                         CacheConfig.OFF.lookupTimeout(),
                         Duration.ofMillis(1),
                         Duration.ofSeconds(10)),
-                (int) cache.integer("min_uses", CacheConfig.OFF.minUses(), 1, 100));
+                (int) cache.integer("min_uses", CacheConfig.OFF.minUses(), 1, 100),
+                readSemanticCache(cache.optionalObject("semantic")));
+    }
+
+    private static CacheConfig.Semantic readSemanticCache(@Nullable ConfigNode semantic) {
+        if (semantic == null) {
+            return CacheConfig.Semantic.DEFAULT;
+        }
+        semantic.allowOnly(Set.of("threshold", "max_entries"));
+        return new CacheConfig.Semantic(
+                semantic.number("threshold", CacheConfig.Semantic.DEFAULT.threshold(), 0.5, 1),
+                (int) semantic.integer("max_entries", CacheConfig.Semantic.DEFAULT.maxEntries(), 1, 4096));
     }
 
     private static LimitsConfig readLimits(ConfigNode limits) {

@@ -300,15 +300,28 @@ class ConfigLoaderTest {
     @Test
     void aCacheKeyTurnsTheCacheOnWithItsSettings() {
         GatewayConfig config = load(
-                MINIMAL_NODE + "cache: { ttl: 10m, max_entry_bytes: 65536, lookup_timeout: 50ms, min_uses: 1 }\n"
+                MINIMAL_NODE + "cache: { ttl: 10m, max_entry_bytes: 65536, lookup_timeout: 50ms, min_uses: 1,"
+                        + " semantic: { threshold: 0.9, max_entries: 64 } }\n"
                         + "cluster: { cache_memory_mb: 128 }\n",
                 Map.of());
 
         assertThat(config.cache())
-                .isEqualTo(new CacheConfig(true, Duration.ofMinutes(10), 65536, Duration.ofMillis(50), 1));
+                .isEqualTo(new CacheConfig(
+                        true,
+                        Duration.ofMinutes(10),
+                        65536,
+                        Duration.ofMillis(50),
+                        1,
+                        new CacheConfig.Semantic(0.9, 64)));
         assertThat(config.cluster().cacheMemoryMegabytes()).isEqualTo(128);
         assertThat(load(MINIMAL_NODE + "cache: {}\n", Map.of()).cache())
-                .isEqualTo(new CacheConfig(true, Duration.ofHours(1), 1 << 20, Duration.ofMillis(100), 2));
+                .isEqualTo(new CacheConfig(
+                        true,
+                        Duration.ofHours(1),
+                        1 << 20,
+                        Duration.ofMillis(100),
+                        2,
+                        new CacheConfig.Semantic(0.95, 256)));
         assertThat(load(MINIMAL_NODE + "cache: { enabled: false }\n", Map.of())
                         .cache()
                         .enabled())
@@ -326,6 +339,12 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> load(MINIMAL_NODE + "cache: { min_uses: 0 }\n", Map.of()))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith("cache.min_uses");
+        assertThatThrownBy(() -> load(MINIMAL_NODE + "cache: { semantic: { threshold: 1.5 } }\n", Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("cache.semantic.threshold");
+        assertThatThrownBy(() -> load(MINIMAL_NODE + "cache: { semantic: { max_entries: 0 } }\n", Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("cache.semantic.max_entries");
         assertThatThrownBy(() -> load(MINIMAL_NODE + "cache: { tll: 1h }\n", Map.of()))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith("cache.tll: unknown key");

@@ -1,15 +1,12 @@
 package io.gatehouse.cluster.cache;
 
+import static io.gatehouse.cluster.cache.LoopbackMembers.key;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.hazelcast.config.Config;
-import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -25,27 +22,7 @@ class HazelcastResponseCacheTest {
 
     @BeforeAll
     static void formCluster() throws Exception {
-        int base = freePortPair();
-        for (int i = 0; i < 2; i++) {
-            Config config = new Config().setClusterName("cache-test-" + base);
-            config.getNetworkConfig().setPort(base + i).setPortAutoIncrement(false);
-            config.getNetworkConfig().getJoin().getMulticastConfig().setEnabled(false);
-            config.getNetworkConfig().getJoin().getAutoDetectionConfig().setEnabled(false);
-            config.getNetworkConfig()
-                    .getJoin()
-                    .getTcpIpConfig()
-                    .setEnabled(true)
-                    .setMembers(List.of("127.0.0.1:" + base, "127.0.0.1:" + (base + 1)));
-            config.getNetworkConfig().getInterfaces().setEnabled(true).addInterface("127.0.0.1");
-            config.setProperty("hazelcast.logging.type", "slf4j");
-            HazelcastResponseCache.configure(config, 16);
-            members.add(Hazelcast.newHazelcastInstance(config));
-        }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (members.get(0).getCluster().getMembers().size() < 2 && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
-        assertThat(members.get(0).getCluster().getMembers()).hasSize(2);
+        members.addAll(LoopbackMembers.formTwo());
     }
 
     @AfterAll
@@ -135,24 +112,5 @@ class HazelcastResponseCacheTest {
             found = cache.get(key).get(5, TimeUnit.SECONDS);
         }
         return found;
-    }
-
-    private static byte[] key(int fill) {
-        byte[] key = new byte[32];
-        Arrays.fill(key, (byte) fill);
-        return key;
-    }
-
-    private static int freePortPair() throws Exception {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            int port = 25_000 + (int) (Math.random() * 5_000);
-            try (ServerSocket a = new ServerSocket(port);
-                    ServerSocket b = new ServerSocket(port + 1)) {
-                return port;
-            } catch (java.io.IOException taken) {
-                // try another pair
-            }
-        }
-        throw new IllegalStateException("no free port pair");
     }
 }
