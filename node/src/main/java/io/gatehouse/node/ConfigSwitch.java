@@ -10,6 +10,7 @@ import io.gatehouse.node.http.ActiveConfig;
 import io.gatehouse.node.routing.ModelCatalog;
 import io.gatehouse.node.routing.Route;
 import io.gatehouse.node.routing.Target;
+import io.gatehouse.node.semantic.PromptEmbedder;
 import io.gatehouse.policy.Authenticator;
 import io.gatehouse.policy.PolicyEngine;
 import io.gatehouse.policy.auth.TokenAuthenticator;
@@ -32,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * ActiveConfig} from a validated {@link GatewayConfig}, reusing the providers whose settings did not
  * change and the issuers' signing keys when only API keys changed, then swaps it in. Requests in
  * flight keep the one they started with; signing-key refresh of issuers no longer trusted stops
- * after {@code retireAfter}. Thread-safe: {@link #apply} calls are serialised.
+ * after {@code retireAfter}. A configuration whose cache matches prompts by meaning has the
+ * embedding model loaded, in the background. Thread-safe: {@link #apply} calls are serialised.
  */
 final class ConfigSwitch implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ConfigSwitch.class);
@@ -40,15 +42,21 @@ final class ConfigSwitch implements AutoCloseable {
     private final ProviderFactory factory;
     private final ScheduledExecutorService scheduler;
     private final Duration retireAfter;
+    private final PromptEmbedder embedder;
     private volatile @Nullable ActiveConfig active;
     private Map<ProviderConfig, ChatProvider> providers = Map.of();
     private @Nullable TokenAuthenticator issuersRoot;
     private List<AuthConfig.Issuer> trustedIssuers = List.of();
 
-    ConfigSwitch(ProviderFactory factory, ScheduledExecutorService scheduler, Duration retireAfter) {
+    ConfigSwitch(
+            ProviderFactory factory,
+            ScheduledExecutorService scheduler,
+            Duration retireAfter,
+            PromptEmbedder embedder) {
         this.factory = requireNonNull(factory, "factory");
         this.scheduler = requireNonNull(scheduler, "scheduler");
         this.retireAfter = requireNonNull(retireAfter, "retireAfter");
+        this.embedder = requireNonNull(embedder, "embedder");
     }
 
     /** The configuration running now. */
@@ -83,6 +91,16 @@ final class ConfigSwitch implements AutoCloseable {
         }
         providers = Map.copyOf(nextProviders);
         active = next;
+        if (matchesByMeaning(config)) {
+            embedder.prepare();
+        }
+    }
+
+    /** Whether {@code config} caches answers and a policy of it matches prompts by meaning. */
+    private static boolean matchesByMeaning(GatewayConfig config) {
+        return config.cache().enabled()
+                && config.policies() != null
+                && config.policies().stream().anyMatch(policy -> "semantic".equals(policy.cacheMode()));
     }
 
     /** Compiles {@code config}'s policies, as {@link #apply} would, without switching. */

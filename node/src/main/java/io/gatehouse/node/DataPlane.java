@@ -3,6 +3,7 @@ package io.gatehouse.node;
 import static java.util.Objects.requireNonNull;
 
 import io.gatehouse.cluster.cache.ResponseCache;
+import io.gatehouse.cluster.cache.SemanticIndex;
 import io.gatehouse.cluster.limits.RateLimits;
 import io.gatehouse.node.http.AccessLogHandler;
 import io.gatehouse.node.http.ActiveConfig;
@@ -28,6 +29,7 @@ import io.gatehouse.node.http.ReceiveJsonHandler;
 import io.gatehouse.node.http.RequestIdHandler;
 import io.gatehouse.node.http.RouteHandler;
 import io.gatehouse.node.metrics.GatewayMetrics;
+import io.gatehouse.node.semantic.PromptEmbedder;
 import io.gatehouse.providers.ChatRequest;
 import io.gatehouse.providers.anthropic.AnthropicToOpenAiRequest;
 import io.gatehouse.providers.tokens.TokenCounter;
@@ -59,6 +61,8 @@ final class DataPlane {
             TokenCounter tokens,
             RateLimits limits,
             ResponseCache cache,
+            SemanticIndex prompts,
+            PromptEmbedder embedder,
             String leasePrefix,
             GatewayMetrics metrics,
             BooleanSupplier ready,
@@ -69,6 +73,8 @@ final class DataPlane {
             requireNonNull(tokens, "tokens");
             requireNonNull(limits, "limits");
             requireNonNull(cache, "cache");
+            requireNonNull(prompts, "prompts");
+            requireNonNull(embedder, "embedder");
             requireNonNull(leasePrefix, "leasePrefix");
             requireNonNull(metrics, "metrics");
             requireNonNull(ready, "ready");
@@ -84,7 +90,12 @@ final class DataPlane {
         // answer from the cache, route, admit the deployment, relay.
         HttpHandler answerChat = decideAndAdmit(
                 parts,
-                new CacheHandler(parts.cache(), parts.metrics(), routeAndRelay(parts, new ChatCompletionHandler())));
+                new CacheHandler(
+                        parts.cache(),
+                        parts.prompts(),
+                        parts.embedder(),
+                        parts.metrics(),
+                        routeAndRelay(parts, new ChatCompletionHandler())));
         HttpHandler answerEmbeddings = decideAndAdmit(parts, routeAndRelay(parts, new EmbeddingsHandler()));
 
         HttpHandler chatCompletions = receive(parts, new ParseChatHandler(ChatRequest::parse, answerChat));

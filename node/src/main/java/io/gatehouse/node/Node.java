@@ -21,6 +21,7 @@ import io.gatehouse.cluster.cache.ResponseCache;
 import io.gatehouse.cluster.limits.LeasedRateLimits;
 import io.gatehouse.cluster.limits.RateLimits;
 import io.gatehouse.node.metrics.GatewayMetrics;
+import io.gatehouse.node.semantic.PromptEmbedder;
 import io.gatehouse.node.upstream.IoThreadTransport;
 import io.gatehouse.providers.tokens.TokenCounter;
 import io.gatehouse.providers.transport.UpstreamClient;
@@ -53,6 +54,8 @@ import org.xnio.Options;
 public final class Node {
     private static final Logger log = LoggerFactory.getLogger(Node.class);
     private static final String CACHE_KEY_PURPOSE = "response cache";
+    /** How long a starting node waits for the embedding model its policies need (about a second). */
+    private static final Duration EMBEDDER_LOAD_WAIT = Duration.ofSeconds(30);
 
     private final NodeConfig config;
     private final Undertow server;
@@ -115,8 +118,9 @@ public final class Node {
             TokenCounter tokens = TokenCounter.o200k();
             ProviderFactory providers = resources.register(new ProviderFactory(upstream, tokens, scheduler));
             ClusterMember cluster = resources.register(ClusterMember.start(clusterSettings(config), version()));
+            PromptEmbedder embedder = resources.register(PromptEmbedder.allMiniLm());
             ConfigSwitch configs =
-                    resources.register(new ConfigSwitch(providers, scheduler, nodeConfig.shutdownGrace()));
+                    resources.register(new ConfigSwitch(providers, scheduler, nodeConfig.shutdownGrace(), embedder));
             // With a database, it holds the configuration (seeded from the file when empty) and the
             // node follows its versions; without one, the file is the whole configuration.
             DurableConfig durable = null;
@@ -130,7 +134,10 @@ public final class Node {
             // Busy limits are checked against local leases of quota batches (limits.local_lease).
             RateLimits limits = resources.register(new LeasedRateLimits(
                     cluster.rateLimits(), () -> configs.active().limits().localLease(), scheduler));
-            ResponseCache cache = resources.register(cluster.responseCache(cacheKey(durable, env)));
+            byte[] cacheKey = cacheKey(durable, env);
+            ResponseCache cache = resources.register(cluster.responseCache(cacheKey));
+            // A node whose policies match prompts by meaning does so from its first request.
+            embedder.awaitIfPreparing(EMBEDDER_LOAD_WAIT);
 
             AtomicReference<Node> self = new AtomicReference<>();
             BooleanSupplier ready = () -> self.get() != null && self.get().ready.get();
@@ -141,6 +148,8 @@ public final class Node {
                     tokens,
                     limits,
                     cache,
+                    cluster.semanticIndex(cacheKey),
+                    embedder,
                     cluster.leasePrefix(),
                     metrics,
                     ready,

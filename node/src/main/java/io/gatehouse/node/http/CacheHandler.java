@@ -4,26 +4,21 @@ import static java.util.Objects.requireNonNull;
 
 import io.gatehouse.admin.config.CacheConfig;
 import io.gatehouse.cluster.cache.ResponseCache;
+import io.gatehouse.cluster.cache.SemanticIndex;
 import io.gatehouse.node.metrics.GatewayMetrics;
 import io.gatehouse.node.routing.Route;
+import io.gatehouse.node.semantic.PromptEmbedder;
 import io.gatehouse.policy.Decision;
 import io.gatehouse.policy.Principal;
 import io.gatehouse.providers.ApiException;
 import io.gatehouse.providers.ChatRequest;
-import io.gatehouse.providers.Json;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 import io.undertow.util.SameThreadExecutor;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -43,20 +38,42 @@ import org.jspecify.annotations.Nullable;
  * subject), the same decided model and output cap, and the same canonical request, which includes
  * {@code stream}: a streamed request is answered from a streamed answer, as events. A lookup that
  * fails or takes longer than {@code cache.lookup_timeout} counts as a miss.
+ *
+ * <p>When the policy's mode is {@code semantic}, a request that is not the same as one answered
+ * before may still mean the same: everything but its last message's text is the same, and that
+ * text's embedding is at least {@code cache.semantic.threshold} alike to one answered before
+ * ({@link PromptToMatch}). Such a request is answered with {@code semantic-hit}. Every answer of a
+ * semantic policy is stored, with its prompt indexed.
  */
 public final class CacheHandler implements HttpHandler {
     static final HttpString CACHE = HttpString.tryFromString("x-gatehouse-cache");
-    private static final MessageDigest SHA_256 = prototype();
+
+    private static final byte[] NONE = new byte[0];
+    private static final CompletableFuture<Found> MISSED = CompletableFuture.completedFuture(Found.MISS);
 
     private final ResponseCache cache;
+    private final SemanticIndex prompts;
+    private final PromptEmbedder embedder;
     private final RequestSightings sightings = new RequestSightings();
     private final GatewayMetrics metrics;
     private final HttpHandler next;
 
-    public CacheHandler(ResponseCache cache, GatewayMetrics metrics, HttpHandler next) {
+    public CacheHandler(
+            ResponseCache cache,
+            SemanticIndex prompts,
+            PromptEmbedder embedder,
+            GatewayMetrics metrics,
+            HttpHandler next) {
         this.cache = requireNonNull(cache, "cache");
+        this.prompts = requireNonNull(prompts, "prompts");
+        this.embedder = requireNonNull(embedder, "embedder");
         this.metrics = requireNonNull(metrics, "metrics");
         this.next = requireNonNull(next, "next");
+    }
+
+    /** What a lookup found: an answer and how ({@code hit}, {@code semantic-hit}), or none. */
+    private record Found(byte[] answer, String how) {
+        static final Found MISS = new Found(NONE, "miss");
     }
 
     @Override
@@ -75,22 +92,37 @@ public final class CacheHandler implements HttpHandler {
             return;
         }
         ChatRequest request = requireNonNull(exchange.getAttachment(Attachments.CHAT_REQUEST), "chat request");
-        String key = key(requireNonNull(exchange.getAttachment(Attachments.PRINCIPAL), "principal"), decision, request);
-        if (sightings.seenEnough(key, settings.minUses())) {
-            exchange.putAttachment(Attachments.CACHE_STORE, new CacheStore(cache, key, settings));
+        Principal caller = requireNonNull(exchange.getAttachment(Attachments.PRINCIPAL), "principal");
+        String key = CacheKeys.answer(caller, decision, request);
+        PromptToMatch prompt =
+                decision.cache().mode().equals("semantic") ? PromptToMatch.of(caller, decision, request) : null;
+        if (prompt != null) {
+            exchange.putAttachment(
+                    Attachments.CACHE_STORE,
+                    new CacheStore(cache, key, settings, new CacheStore.Indexing(prompts, prompt)));
+        } else if (sightings.seenEnough(key, settings.minUses())) {
+            exchange.putAttachment(Attachments.CACHE_STORE, new CacheStore(cache, key, settings, null));
         }
         if (control.contains("no-cache")) {
+            if (prompt != null) {
+                prompt.embedding(embedder); // to index the prompt with the answer
+            }
             bypass(exchange);
             next.handleRequest(exchange);
             return;
         }
-        CompletableFuture<byte[]> lookup = cache.get(key);
+        CompletableFuture<Found> lookup =
+                cache.get(key).thenApply(found -> found.length == 0 ? Found.MISS : new Found(found, "hit"));
+        if (prompt != null) {
+            lookup = lookup.thenCompose(found ->
+                    found.answer().length > 0 ? CompletableFuture.completedFuture(found) : nearest(prompt, settings));
+        }
         if (lookup.isDone() && !lookup.isCompletedExceptionally()) {
             // Answered at once (most often a request never stored): no hand-off, no timer.
             answer(exchange, request, lookup.join(), null);
             return;
         }
-        CompletableFuture<byte[]> timed =
+        CompletableFuture<Found> timed =
                 lookup.orTimeout(settings.lookupTimeout().toMillis(), TimeUnit.MILLISECONDS);
         exchange.dispatch(
                 SameThreadExecutor.INSTANCE,
@@ -98,9 +130,26 @@ public final class CacheHandler implements HttpHandler {
                         exchange.getIoThread().execute(() -> answer(exchange, request, found, failure))));
     }
 
+    /** The answer to the prompt nearest {@code prompt} in its scope, if one is near enough. */
+    private CompletableFuture<Found> nearest(PromptToMatch prompt, CacheConfig settings) {
+        return prompt.embedding(embedder)
+                .thenCompose(embedding -> embedding == null
+                        ? MISSED
+                        : prompts.nearest(
+                                        prompt.scope(),
+                                        embedding,
+                                        settings.semantic().threshold())
+                                .thenCompose(answerKey -> answerKey.isEmpty()
+                                        ? MISSED
+                                        : cache.get(answerKey)
+                                                .thenApply(found -> found.length == 0
+                                                        ? Found.MISS
+                                                        : new Found(found, "semantic-hit"))));
+    }
+
     private void answer(
-            HttpServerExchange exchange, ChatRequest request, byte @Nullable [] found, @Nullable Throwable failure) {
-        CachedAnswer answer = found == null || found.length == 0 ? null : CachedAnswer.decode(found);
+            HttpServerExchange exchange, ChatRequest request, @Nullable Found found, @Nullable Throwable failure) {
+        CachedAnswer answer = found == null || found.answer().length == 0 ? null : CachedAnswer.decode(found.answer());
         if (answer == null || answer.stream() != request.stream()) {
             metrics.cacheLookup(failure != null ? "error" : "miss");
             exchange.getResponseHeaders().put(CACHE, "miss");
@@ -111,9 +160,9 @@ public final class CacheHandler implements HttpHandler {
             }
             return;
         }
-        metrics.cacheLookup("hit");
+        metrics.cacheLookup(found.how());
         exchange.removeAttachment(Attachments.CACHE_STORE);
-        exchange.getResponseHeaders().put(CACHE, "hit");
+        exchange.getResponseHeaders().put(CACHE, found.how());
         // No deployment answers a hit, but the model that would have is named in logs and metrics.
         Decision decision = requireNonNull(exchange.getAttachment(Attachments.DECISION), "decision");
         Route route = ActiveConfig.of(exchange).catalog().route(decision.model());
@@ -154,49 +203,5 @@ public final class CacheHandler implements HttpHandler {
             return "";
         }
         return String.join(",", values).toLowerCase(Locale.ROOT);
-    }
-
-    /**
-     * The entry's key: a digest of the decision's cache scope, the decided model and cap, and the
-     * canonical request, so that it carries no prompt and no two scopes share an entry.
-     */
-    static String key(Principal caller, Decision decision, ChatRequest request) {
-        String scope = decision.cache().scope();
-        MessageDigest digest = sha256();
-        update(digest, scope);
-        update(digest, caller.tenant());
-        update(digest, scope.equals("subject") ? caller.subject() : "");
-        update(digest, decision.model());
-        update(digest, decision.maxTokens() == null ? "" : decision.maxTokens().toString());
-        try {
-            digest.update(Json.MAPPER.writeValueAsBytes(request.body()));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // a parsed tree always serializes
-        }
-        return "v1:" + HexFormat.of().formatHex(digest.digest());
-    }
-
-    /** Adds {@code value}, length first, so that no two sequences of values digest alike. */
-    private static void update(MessageDigest digest, String value) {
-        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
-        digest.update(ByteBuffer.allocate(4).putInt(0, bytes.length));
-        digest.update(bytes);
-    }
-
-    /** A copy of a prepared digest: cheaper than looking the algorithm up among the providers. */
-    private static MessageDigest sha256() {
-        try {
-            return (MessageDigest) SHA_256.clone();
-        } catch (CloneNotSupportedException e) {
-            throw new IllegalStateException("SHA-256 digests of this JVM cannot be copied", e);
-        }
-    }
-
-    private static MessageDigest prototype() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is not available", e);
-        }
     }
 }

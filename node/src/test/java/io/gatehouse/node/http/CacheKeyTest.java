@@ -31,9 +31,9 @@ class CacheKeyTest {
         String base = key(caller("alice", "acme"), TENANT, HELLO);
 
         assertThat(key(caller("alice", "globex"), TENANT, HELLO)).isNotEqualTo(base);
-        assertThat(CacheHandler.key(caller("alice", "acme"), decision(TENANT, "other-model", null), HELLO))
+        assertThat(CacheKeys.answer(caller("alice", "acme"), decision(TENANT, "other-model", null), HELLO))
                 .isNotEqualTo(base);
-        assertThat(CacheHandler.key(caller("alice", "acme"), decision(TENANT, "smart", 10), HELLO))
+        assertThat(CacheKeys.answer(caller("alice", "acme"), decision(TENANT, "smart", 10), HELLO))
                 .isNotEqualTo(base);
         assertThat(
                         key(
@@ -61,7 +61,7 @@ class CacheKeyTest {
     }
 
     private static String key(Principal caller, Decision.Cache scope, ChatRequest request) {
-        return CacheHandler.key(caller, decision(scope, "smart", null), request);
+        return CacheKeys.answer(caller, decision(scope, "smart", null), request);
     }
 
     private static Decision decision(Decision.Cache scope, String model, Integer maxTokens) {
