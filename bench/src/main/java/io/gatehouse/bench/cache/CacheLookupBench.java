@@ -28,7 +28,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * as a hit of a 1.5 KB answer (the side-by-side harness's answer size), which includes opening its
  * AES-GCM seal, by where the entry's owner is: {@code local} (a cluster of one) or {@code remote}
  * (two members, the entry owned by the other, so a lookup is one round trip on loopback). The
- * semantic match is not built, so it has no benchmark. One thread; the figure is a latency.
+ * semantic match is measured by {@link SemanticLookupBench}. One thread; the figure is a latency.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
