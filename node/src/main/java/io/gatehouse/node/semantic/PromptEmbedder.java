@@ -19,10 +19,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns prompts into embeddings with a sentence-embedding model run in this process (by default
- * all-MiniLM-L6-v2, quantized: 384 dimensions, a few milliseconds of CPU for a short prompt), on a
- * thread of its own, never an IO thread. The model is loaded once it is first needed ({@link
- * #prepare}), which takes about a second; until then, and while more prompts wait than {@value
- * #MAX_WAITING}, a prompt gets no embedding and its request is matched exactly. Thread-safe.
+ * all-MiniLM-L6-v2, quantized: 384 dimensions, about 1.5 ms of one core for a short prompt), on
+ * threads of its own (half the CPUs, at least one), never an IO thread. The model is loaded once it
+ * is first needed ({@link #prepare}), which takes about a second; until then, and while more prompts
+ * wait than {@value #MAX_WAITING}, a prompt gets no embedding and its request is matched exactly.
+ * Thread-safe.
  */
 public final class PromptEmbedder implements AutoCloseable {
     /** Prompts that may wait for the model; more would wait longer than a cache lookup may take. */
@@ -35,16 +36,21 @@ public final class PromptEmbedder implements AutoCloseable {
     private final CompletableFuture<EmbeddingModel> model = new CompletableFuture<>();
     private volatile boolean loadStarted;
 
-    /** An embedder whose model {@code loader} builds, on the embedder's thread. */
+    /** An embedder whose model {@code loader} builds, on one of the embedder's threads. */
     public PromptEmbedder(Supplier<EmbeddingModel> loader) {
+        this(loader, Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
+    }
+
+    /** An embedder with {@code threads} threads; the model embeds on them at once (it is thread-safe). */
+    PromptEmbedder(Supplier<EmbeddingModel> loader, int threads) {
         this.loader = requireNonNull(loader, "loader");
         this.worker = new ThreadPoolExecutor(
-                1,
-                1,
+                threads,
+                threads,
                 0,
                 TimeUnit.MILLISECONDS,
                 new ArrayBlockingQueue<>(MAX_WAITING),
-                Thread.ofPlatform().name("gatehouse-embedder").daemon().factory());
+                Thread.ofPlatform().name("gatehouse-embedder-", 1).daemon().factory());
     }
 
     /** An embedder of all-MiniLM-L6-v2, quantized, as the library ships it. */

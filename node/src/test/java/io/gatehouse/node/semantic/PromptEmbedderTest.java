@@ -58,7 +58,7 @@ class PromptEmbedderTest {
                 return super.embedAll(segments);
             }
         };
-        try (PromptEmbedder embedder = new PromptEmbedder(() -> slow)) {
+        try (PromptEmbedder embedder = new PromptEmbedder(() -> slow, 1)) {
             embedder.prepare().get(5, TimeUnit.SECONDS);
             List<CompletableFuture<float[]>> embeddings = new ArrayList<>();
             embeddings.add(embedder.embed("prompt"));
