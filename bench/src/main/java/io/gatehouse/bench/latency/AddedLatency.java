@@ -28,6 +28,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Measures the latency a Gatehouse node adds on loopback. In this JVM: the loopback upstream (an
@@ -235,14 +236,20 @@ public final class AddedLatency {
 
     /**
      * The full pipeline: JWT, five policies with rpm and tpm limits, and the response cache (every
-     * request of the harness is new, so each is a miss that is looked up and stored).
+     * request of the harness is new, so each is a miss). The deciding policy matches exactly, or as
+     * {@code -Dbench.cacheMode} says ({@code semantic}: every prompt is embedded and every answer
+     * stored).
      */
     static String securedConfig(LoopbackServer upstream, BenchIssuer issuer) {
-        return securedConfigWithoutCache(upstream, issuer) + "cache: { ttl: 10m }\n";
+        return securedConfig(upstream, issuer, System.getProperty("bench.cacheMode")) + "cache: { ttl: 10m }\n";
     }
 
     /** {@link #securedConfig} without the response cache, for builds that predate it. */
     static String securedConfigWithoutCache(LoopbackServer upstream, BenchIssuer issuer) {
+        return securedConfig(upstream, issuer, null);
+    }
+
+    private static String securedConfig(LoopbackServer upstream, BenchIssuer issuer, @Nullable String cacheMode) {
         return providersAndModels(upstream)
                 + "auth:\n"
                 + "  jwt:\n"
@@ -251,7 +258,7 @@ public final class AddedLatency {
                 + "        jwks_url: \"" + issuer.jwksUrl() + "\"\n"
                 + "        audiences: [" + BenchIssuer.AUDIENCE + "]\n"
                 + "        tenant_claim: " + BenchIssuer.TENANT_CLAIM + "\n"
-                + BenchPolicies.yaml();
+                + BenchPolicies.yaml(cacheMode);
     }
 
     static int freePort() throws IOException {
