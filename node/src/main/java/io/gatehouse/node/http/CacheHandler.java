@@ -132,19 +132,23 @@ public final class CacheHandler implements HttpHandler {
 
     /** The answer to the prompt nearest {@code prompt} in its scope, if one is near enough. */
     private CompletableFuture<Found> nearest(PromptToMatch prompt, CacheConfig settings) {
-        return prompt.embedding(embedder)
-                .thenCompose(embedding -> embedding == null
-                        ? MISSED
-                        : prompts.nearest(
-                                        prompt.scope(),
-                                        embedding,
-                                        settings.semantic().threshold())
-                                .thenCompose(answerKey -> answerKey.isEmpty()
-                                        ? MISSED
-                                        : cache.get(answerKey)
-                                                .thenApply(found -> found.length == 0
-                                                        ? Found.MISS
-                                                        : new Found(found, "semantic-hit"))));
+        return prompt.embedding(embedder).thenCompose(embedding -> {
+            if (embedding == null) {
+                metrics.promptNotEmbedded();
+                return MISSED;
+            }
+            return prompts.nearest(
+                            prompt.scope(), embedding, settings.semantic().threshold())
+                    .thenCompose(this::answerFoundByMeaning);
+        });
+    }
+
+    private CompletableFuture<Found> answerFoundByMeaning(String answerKey) {
+        if (answerKey.isEmpty()) {
+            return MISSED;
+        }
+        return cache.get(answerKey)
+                .thenApply(found -> found.length == 0 ? Found.MISS : new Found(found, "semantic-hit"));
     }
 
     private void answer(

@@ -34,6 +34,7 @@ public final class GatewayMetrics implements AutoCloseable {
     private final Map<LimitLabels, Counter> limitDecisions = new ConcurrentHashMap<>();
     private final Timer limitCheck;
     private final Map<String, Counter> cacheLookups = new ConcurrentHashMap<>();
+    private final Counter promptsNotEmbedded;
 
     public GatewayMetrics(String nodeName) {
         registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -48,6 +49,10 @@ public final class GatewayMetrics implements AutoCloseable {
                 .publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofNanos(10_000))
                 .maximumExpectedValue(Duration.ofSeconds(5))
+                .register(registry);
+        promptsNotEmbedded = Counter.builder("gatehouse.cache.prompts.not.embedded")
+                .description("Prompts of semantic cache policies matched exactly only, as they got no embedding"
+                        + " (the model not loaded yet, or too many prompts waiting)")
                 .register(registry);
     }
 
@@ -156,6 +161,11 @@ public final class GatewayMetrics implements AutoCloseable {
                                 .tag("result", r)
                                 .register(registry))
                 .increment();
+    }
+
+    /** A prompt that a semantic policy would have matched by meaning got no embedding. */
+    public void promptNotEmbedded() {
+        promptsNotEmbedded.increment();
     }
 
     /** How long a request's limit checks took, all together. */
