@@ -19,7 +19,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Two nodes of one cluster, with the same master key, share the response cache. */
+/**
+ * Two nodes of one cluster, with the same master key, share the response cache: its answers, and
+ * the prompts a semantic policy matches by meaning.
+ */
 class ClusterResponseCacheTest {
     private static final HttpClient http = HttpClient.newHttpClient();
     private static final List<Node> nodes = new ArrayList<>();
@@ -37,7 +40,11 @@ class ClusterResponseCacheTest {
                             models:
                               - name: smart
                                 deployments: [{ provider: openai, model: gpt-4o }]
-                            cache: { ttl: 10m, min_uses: 1 }
+                            policies:
+                              - name: everyone
+                                when: "true"
+                                cache: { mode: semantic }
+                            cache: { ttl: 10m }
                             """.formatted(upstream.baseUrl()), env));
         }
     }
@@ -50,18 +57,9 @@ class ClusterResponseCacheTest {
 
     @Test
     void anAnswerStoredThroughOneNodeIsAHitOnTheOther() throws Exception {
-        String body =
-                "{\"model\":\"smart\",\"messages\":[{\"role\":\"user\",\"content\":\"" + UUID.randomUUID() + "\"}]}";
+        String body = chat("user-" + UUID.randomUUID(), "What is the capital of France?");
         HttpResponse<String> first = send(nodes.get(0), body);
-
-        // The other node hears of the new entry from the cluster's events: within moments.
-        HttpResponse<String> other = send(nodes.get(1), body);
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!other.headers().firstValue("x-gatehouse-cache").orElse("").equals("hit")
-                && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-            other = send(nodes.get(1), body);
-        }
+        HttpResponse<String> other = hitOn(nodes.get(1), body);
 
         assertThat(first.headers().firstValue("x-gatehouse-cache")).contains("miss");
         assertThat(other.headers().firstValue("x-gatehouse-cache")).contains("hit");
@@ -70,6 +68,37 @@ class ClusterResponseCacheTest {
         assertThat(send(nodes.get(1), body).headers().firstValue("x-gatehouse-cache"))
                 .contains("hit");
         assertThat(upstream.received()).hasSize(before);
+    }
+
+    @Test
+    void aPromptAnsweredThroughOneNodeAnswersAPromptThatMeansTheSameOnTheOther() throws Exception {
+        String user = "user-" + UUID.randomUUID(); // a scope of this test's own
+        HttpResponse<String> first = send(nodes.get(0), chat(user, "How do I reset my password?"));
+        hitOn(nodes.get(1), chat(user, "How do I reset my password?"));
+        int before = upstream.received().size();
+
+        HttpResponse<String> other = send(nodes.get(1), chat(user, "What is the way to reset my password?"));
+
+        assertThat(other.headers().firstValue("x-gatehouse-cache")).contains("semantic-hit");
+        assertThat(other.body()).isEqualTo(first.body());
+        assertThat(upstream.received()).hasSize(before);
+    }
+
+    /** The answer of {@code node} to {@code body} once it is a hit: the node hears of new entries within moments. */
+    private static HttpResponse<String> hitOn(Node node, String body) throws Exception {
+        HttpResponse<String> response = send(node, body);
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!response.headers().firstValue("x-gatehouse-cache").orElse("").equals("hit")
+                && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            response = send(node, body);
+        }
+        return response;
+    }
+
+    private static String chat(String user, String question) {
+        return "{\"model\":\"smart\",\"user\":\"" + user + "\",\"messages\":[{\"role\":\"user\",\"content\":\""
+                + question + "\"}]}";
     }
 
     private static HttpResponse<String> send(Node node, String body) throws Exception {
