@@ -26,6 +26,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 final class BenchClient implements AutoCloseable {
     private final HttpClient http;
     private final AtomicLong serial = new AtomicLong();
+    /** {@code -Dbench.sameRequests=true}: requests keep their bodies, so a response cache answers them. */
+    private final boolean sameRequests = Boolean.getBoolean("bench.sameRequests");
 
     BenchClient() {
         this(64);
@@ -153,9 +155,10 @@ final class BenchClient implements AutoCloseable {
             request.headers(headers -> extra.forEach(headers::put));
         }
         // Every request differs (its user's serial), so a system with a response cache misses it as a
-        // new request would. Bounds every call, so a system that stops answering cannot hold the harness.
-        byte[] numbered = ChatBodies.numbered(body, serial.incrementAndGet());
-        return request.timeout(60, TimeUnit.SECONDS).body(new BytesRequestContent("application/json", numbered));
+        // new request would, unless the same requests are asked for. Bounds every call, so a system
+        // that stops answering cannot hold the harness.
+        byte[] sent = sameRequests ? body : ChatBodies.numbered(body, serial.incrementAndGet());
+        return request.timeout(60, TimeUnit.SECONDS).body(new BytesRequestContent("application/json", sent));
     }
 
     @Override
