@@ -7,6 +7,7 @@ import com.hazelcast.core.HazelcastInstance;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -95,6 +96,25 @@ class HazelcastResponseCacheTest {
             found = cache.get("k-short").get(5, TimeUnit.SECONDS);
         }
         assertThat(found).isEmpty();
+    }
+
+    @Test
+    void anAnswerReplacedThroughOneMemberIsReadAnewThroughTheOtherWithinMoments() throws Exception {
+        HazelcastResponseCache writer = new HazelcastResponseCache(members.get(0), KEY);
+        HazelcastResponseCache reader = new HazelcastResponseCache(members.get(1), KEY);
+        writer.put("k-replaced", ANSWER, Duration.ofMinutes(1));
+        assertThat(eventually(reader, "k-replaced")).isEqualTo(ANSWER); // now in the reader's near cache
+
+        byte[] newer = "{\"choices\":[{\"message\":{\"content\":\"Lyon\"}}]}".getBytes(StandardCharsets.UTF_8);
+        writer.put("k-replaced", newer, Duration.ofMinutes(1));
+
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        byte[] found = reader.get("k-replaced").get(5, TimeUnit.SECONDS);
+        while (!Arrays.equals(found, newer) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            found = reader.get("k-replaced").get(5, TimeUnit.SECONDS);
+        }
+        assertThat(found).isEqualTo(newer);
     }
 
     @Test
