@@ -96,14 +96,23 @@ final class SideBySideReport {
                                 .filter(a -> !a.startsWith("-Dbench."))
                                 .toList()),
                 String.join(" ", base.nodeJvmOptions()));
+        String cacheMode = System.getProperty("bench.cacheMode", "exact");
         line(
                 "- Request: POST /v1/chat/completions, %d bytes; answer %d bytes; every system gets the same"
-                        + " requests and the same `Authorization` header (8 RS256 tokens in turn); each request"
-                        + " carries its own serial number in `user`, so no two are the same. Gatehouse"
+                        + " requests and the same `Authorization` header (8 RS256 tokens in turn). %s Gatehouse"
                         + " verifies the tokens, evaluates 5 CEL policies, checks rpm and tpm limits in"
-                        + " Hazelcast and looks each request up in its response cache (a miss), then stores"
-                        + " the answer; every call reaches the upstream.",
-                requestBytes, responseBytes);
+                        + " Hazelcast and %s",
+                requestBytes,
+                responseBytes,
+                Boolean.getBoolean("bench.sameRequests")
+                        ? "The same requests come again and again (`-Dbench.sameRequests=true`)."
+                        : "Each request carries its own serial number in `user`, so no two are the same.",
+                Boolean.getBoolean("bench.sameRequests")
+                        ? "answers all but the first few from its response cache (cache mode " + cacheMode
+                                + "): those calls never reach the upstream."
+                        : "looks each request up in its response cache (cache mode " + cacheMode
+                                + "; a miss), then stores the answer as the mode says; every call reaches the"
+                                + " upstream.");
         line(
                 "- Upstream requests served in all: %d. Failed calls (sequential and streams): %d.",
                 upstreamRequests, failures);
