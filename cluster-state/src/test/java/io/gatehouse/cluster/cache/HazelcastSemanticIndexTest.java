@@ -7,6 +7,7 @@ import com.hazelcast.core.HazelcastInstance;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -146,7 +147,7 @@ class HazelcastSemanticIndexTest {
     /** One of 20 embeddings, each far from the others: a spike in its own dimension. */
     private static float[] distinct(int i) {
         float[] embedding = new float[20];
-        java.util.Arrays.fill(embedding, 0.01f);
+        Arrays.fill(embedding, 0.01f);
         embedding[i] = 1;
         return embedding;
     }

@@ -1,5 +1,6 @@
 package io.gatehouse.node.http;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.gatehouse.policy.Decision;
 import io.gatehouse.policy.Principal;
 import io.gatehouse.providers.ChatRequest;
@@ -33,7 +34,7 @@ final class CacheKeys {
      * The scope of a request's prompt in the semantic index: the scope and the canonical request
      * without the text of its last message, which is what the index compares.
      */
-    static String prompts(Principal caller, Decision decision, com.fasterxml.jackson.databind.JsonNode withoutPrompt) {
+    static String prompts(Principal caller, Decision decision, JsonNode withoutPrompt) {
         MessageDigest digest = scoped(caller, decision);
         digest.update(canonical(withoutPrompt));
         return "p1:" + HexFormat.of().formatHex(digest.digest());
@@ -50,7 +51,7 @@ final class CacheKeys {
         return digest;
     }
 
-    private static byte[] canonical(com.fasterxml.jackson.databind.JsonNode body) {
+    private static byte[] canonical(JsonNode body) {
         try {
             return Json.MAPPER.writeValueAsBytes(body);
         } catch (IOException e) {
