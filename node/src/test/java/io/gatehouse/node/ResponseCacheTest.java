@@ -1,12 +1,15 @@
 package io.gatehouse.node;
 
+import static io.gatehouse.node.testing.CacheCalls.cacheHeader;
+import static io.gatehouse.node.testing.CacheCalls.chatRequest;
+import static io.gatehouse.node.testing.CacheCalls.dataLines;
+import static io.gatehouse.node.testing.CacheCalls.send;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.node.testing.FakeOpenAiUpstream;
 import io.gatehouse.node.testing.TestIdentityProvider;
 import io.gatehouse.node.testing.TestNodes;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -22,7 +25,6 @@ import org.junit.jupiter.api.Test;
  * what is answered from the cache, for whom, and what never is.
  */
 class ResponseCacheTest {
-    private static final HttpClient http = HttpClient.newHttpClient();
     private static TestIdentityProvider idp;
     private static FakeOpenAiUpstream upstream;
     private static Node node;
@@ -204,14 +206,16 @@ class ResponseCacheTest {
     }
 
     private HttpRequest chat(String token, String model, String extra) {
-        return request(
+        return chatRequest(
+                node,
                 token,
                 "{\"model\":\"" + model + "\"" + extra + ",\"messages\":[{\"role\":\"user\",\"content\":\"" + prompt
                         + "\"}]}");
     }
 
     private HttpRequest chatWith(String token, String model, String content) {
-        return request(
+        return chatRequest(
+                node,
                 token,
                 "{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"" + content + "\"}]}");
     }
@@ -225,30 +229,8 @@ class ResponseCacheTest {
                 .build();
     }
 
-    private static HttpRequest request(String token, String body) {
-        return HttpRequest.newBuilder(URI.create(TestNodes.baseUrl(node) + "/v1/chat/completions"))
-                .header("Content-Type", "application/json")
-                .header("Authorization", "Bearer " + token)
-                .POST(HttpRequest.BodyPublishers.ofString(body))
-                .build();
-    }
-
-    private static HttpResponse<String> send(HttpRequest request) throws Exception {
-        return http.send(request, HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static String cacheHeader(HttpRequest request) throws Exception {
-        HttpResponse<String> response = send(request);
-        assertThat(response.statusCode()).isEqualTo(200);
-        return response.headers().firstValue("x-gatehouse-cache").orElse("(none)");
-    }
-
     private static long remainingTokens(HttpResponse<String> response) {
         return Long.parseLong(
                 response.headers().firstValue("x-ratelimit-remaining-tokens").orElseThrow());
-    }
-
-    private static List<String> dataLines(String body) {
-        return body.lines().filter(line -> line.startsWith("data: ")).toList();
     }
 }

@@ -1,12 +1,14 @@
 package io.gatehouse.node;
 
+import static io.gatehouse.node.testing.CacheCalls.cacheHeader;
+import static io.gatehouse.node.testing.CacheCalls.chatRequest;
+import static io.gatehouse.node.testing.CacheCalls.dataLines;
+import static io.gatehouse.node.testing.CacheCalls.send;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.node.testing.FakeOpenAiUpstream;
 import io.gatehouse.node.testing.TestIdentityProvider;
 import io.gatehouse.node.testing.TestNodes;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -23,7 +25,6 @@ import org.junit.jupiter.api.Test;
  * from the cache; one that means something else, or comes in another scope, is not.
  */
 class SemanticCacheTest {
-    private static final HttpClient http = HttpClient.newHttpClient();
     private static final String QUESTION = "How do I reset my password?";
     private static final String SAME_MEANING = "What is the way to reset my password?";
     private static final String OTHER_MEANING = "What is the weather in Paris today?";
@@ -105,7 +106,8 @@ class SemanticCacheTest {
 
         assertThat(cacheHeader(chat(token("alice"), ",\"temperature\":0.2", SAME_MEANING)))
                 .isEqualTo("miss");
-        assertThat(cacheHeader(request(
+        assertThat(cacheHeader(chatRequest(
+                        node,
                         token("alice"),
                         "{\"model\":\"smart\",\"messages\":[{\"role\":\"system\",\"content\":\"Answer in French.\"},"
                                 + "{\"role\":\"user\",\"content\":\"" + SAME_MEANING + "\"}]}")))
@@ -161,31 +163,10 @@ class SemanticCacheTest {
     }
 
     private HttpRequest chat(String token, String extra, String question) {
-        return request(
+        return chatRequest(
+                node,
                 token,
                 "{\"model\":\"smart\"" + extra + ",\"messages\":[{\"role\":\"user\",\"content\":\"" + question
                         + "\"}]}");
-    }
-
-    private static HttpRequest request(String token, String body) {
-        return HttpRequest.newBuilder(URI.create(TestNodes.baseUrl(node) + "/v1/chat/completions"))
-                .header("Content-Type", "application/json")
-                .header("Authorization", "Bearer " + token)
-                .POST(HttpRequest.BodyPublishers.ofString(body))
-                .build();
-    }
-
-    private static HttpResponse<String> send(HttpRequest request) throws Exception {
-        return http.send(request, HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static String cacheHeader(HttpRequest request) throws Exception {
-        HttpResponse<String> response = send(request);
-        assertThat(response.statusCode()).isEqualTo(200);
-        return response.headers().firstValue("x-gatehouse-cache").orElse("(none)");
-    }
-
-    private static List<String> dataLines(String body) {
-        return body.lines().filter(line -> line.startsWith("data: ")).toList();
     }
 }
