@@ -16,7 +16,8 @@ import java.time.Duration;
  * @param lookupTimeout how long a request waits for a lookup before going on as a miss
  * @param minUses how many times a node must have seen a request before it stores the answer: 1
  *     stores every answer; the default 2 stores only the answers of requests that come again. A
- *     policy's semantic mode stores every answer: its requests rarely come again word for word.
+ *     policy's semantic mode stores every answer to a prompt it can compare: such requests
+ *     rarely come again word for word.
  * @param semantic how prompts that mean the same are matched, for policies whose mode is {@code
  *     semantic}
  */
