@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.gatehouse.node.testing.FakeOpenAiUpstream;
 import io.gatehouse.node.testing.TestIdentityProvider;
 import io.gatehouse.node.testing.TestNodes;
+import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -89,6 +90,9 @@ class SemanticCacheTest {
         assertThat(upstream.received()).hasSize(calls);
         // The same words again are an exact hit.
         assertThat(cacheHeader(chat(token("carol"), "", QUESTION))).isEqualTo("hit");
+        assertThat(metrics())
+                .containsPattern("gatehouse_cache_lookups_total\\{[^}]*result=\"semantic-hit\"[^}]*} [1-9]")
+                .contains("gatehouse_cache_prompts_not_embedded_total");
     }
 
     @Test
@@ -153,6 +157,12 @@ class SemanticCacheTest {
         assertThat(cacheHeader(chat(token("alice"), "", SAME_MEANING + " " + "Please be thorough. ".repeat(250))))
                 .isEqualTo("miss");
         assertThat(cacheHeader(chat(token("alice"), "", longQuestion))).isEqualTo("hit");
+    }
+
+    private static String metrics() throws Exception {
+        return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.adminPort() + "/metrics"))
+                        .build())
+                .body();
     }
 
     private String token(String subject, String... groups) {
