@@ -2,13 +2,11 @@ package io.gatehouse.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.gatehouse.node.testing.CacheCalls;
 import io.gatehouse.node.testing.FakeOpenAiUpstream;
 import io.gatehouse.node.testing.TestCluster;
 import io.gatehouse.node.testing.TestDatabaseConfig;
 import io.gatehouse.node.testing.TestNodes;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,7 +22,6 @@ import org.junit.jupiter.api.Test;
  * the prompts a semantic policy matches by meaning.
  */
 class ClusterResponseCacheTest {
-    private static final HttpClient http = HttpClient.newHttpClient();
     private static final List<Node> nodes = new ArrayList<>();
     private static FakeOpenAiUpstream upstream;
 
@@ -102,11 +99,7 @@ class ClusterResponseCacheTest {
     }
 
     private static HttpResponse<String> send(Node node, String body) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(TestNodes.baseUrl(node) + "/v1/chat/completions"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body))
-                .build();
-        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = CacheCalls.send(CacheCalls.chatRequest(node, body));
         assertThat(response.statusCode()).isEqualTo(200);
         return response;
     }

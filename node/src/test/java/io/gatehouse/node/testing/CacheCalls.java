@@ -17,11 +17,18 @@ public final class CacheCalls {
 
     /** A chat completion request with {@code body}, sent to {@code node} with {@code token}. */
     public static HttpRequest chatRequest(Node node, String token, String body) {
+        return chat(node, body).header("Authorization", "Bearer " + token).build();
+    }
+
+    /** A chat completion request with {@code body}, sent to {@code node} without credentials. */
+    public static HttpRequest chatRequest(Node node, String body) {
+        return chat(node, body).build();
+    }
+
+    private static HttpRequest.Builder chat(Node node, String body) {
         return HttpRequest.newBuilder(URI.create(TestNodes.baseUrl(node) + "/v1/chat/completions"))
                 .header("Content-Type", "application/json")
-                .header("Authorization", "Bearer " + token)
-                .POST(HttpRequest.BodyPublishers.ofString(body))
-                .build();
+                .POST(HttpRequest.BodyPublishers.ofString(body));
     }
 
     public static HttpResponse<String> send(HttpRequest request) throws Exception {
