@@ -42,7 +42,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class LeasedRateLimits implements RateLimits, AutoCloseable {
     static final int MIN_REQUESTS_PER_BATCH = 4;
-    static final Duration IDLE = Duration.ofSeconds(1);
+    static final Duration IDLE = Duration.ofSeconds(5);
     static final Duration MAX_AGE = Duration.ofSeconds(10);
     private static final long SWEEP_MILLIS = 250;
 

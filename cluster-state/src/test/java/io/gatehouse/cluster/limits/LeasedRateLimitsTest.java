@@ -148,6 +148,29 @@ class LeasedRateLimitsTest {
     }
 
     @Test
+    void aLeaseOutlivesACallersPauseButNotItsMaximumAge() throws Exception {
+        LeasedRateLimits limits = leased(0, 0.02);
+        String key = newKey();
+        limits.takeAll(key, BUSY, ONE_REQUEST_500_TOKENS).get(10, TimeUnit.SECONDS);
+
+        // A caller that thinks for a few seconds between requests keeps its lease...
+        clock.addAndGet(LeasedRateLimits.IDLE.toNanos() - TimeUnit.MILLISECONDS.toNanos(1));
+        limits.returnIdleLeases();
+        assertThat(limits.leasedKeys()).isOne();
+        assertThat(limits.takeAll(key, BUSY, ONE_REQUEST_500_TOKENS)).isDone(); // granted from the lease
+
+        // ...but a lease in steady use still goes back at its maximum age.
+        long step = LeasedRateLimits.IDLE.toNanos() / 2;
+        for (long age = 0; age < LeasedRateLimits.MAX_AGE.toNanos(); age += step) {
+            clock.addAndGet(step);
+            limits.takeAll(key, BUSY, ONE_REQUEST_500_TOKENS).get(10, TimeUnit.SECONDS);
+        }
+        limits.returnIdleLeases();
+        assertThat(limits.leasedKeys()).isZero();
+        limits.close();
+    }
+
+    @Test
     void aLeaseForOtherLimitsIsReturnedFirst() throws Exception {
         LeasedRateLimits limits = leased(0, 0.02);
         String key = newKey();
