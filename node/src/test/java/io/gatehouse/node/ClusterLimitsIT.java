@@ -135,6 +135,23 @@ class ClusterLimitsIT {
         return Long.parseLong(body.substring(at + 15, end + 15));
     }
 
+    /** Waits until {@code node}'s standard output holds {@code count} access log lines of chat requests. */
+    private static void awaitAccessLines(NodeProcess node, int count) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        long lines = 0;
+        while (System.nanoTime() < deadline) {
+            lines = node.log()
+                    .lines()
+                    .filter(line -> line.startsWith("{") && line.contains("\"path\":\"/v1/chat/completions\""))
+                    .count();
+            if (lines == count) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("access log lines of chat requests: " + lines + ", expected " + count);
+    }
+
     private static long refill(long capacity, double seconds) {
         return (long) Math.ceil(capacity * seconds / 60.0);
     }
@@ -158,6 +175,8 @@ class ClusterLimitsIT {
                 100.0 * (run.admitted() - bound) / N);
         assertThat(run.failed()).isZero();
         assertThat((double) run.admitted()).isBetween(N - 0.01 * N, bound + 0.01 * N);
+        // Node 0 answered every third request, admitted or limited: each has its access log line.
+        awaitAccessLines(nodes.get(0), N);
     }
 
     @Test

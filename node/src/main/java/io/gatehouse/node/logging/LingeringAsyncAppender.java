@@ -5,6 +5,8 @@ import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.UnsynchronizedAppenderBase;
 import ch.qos.logback.core.spi.AppenderAttachable;
 import ch.qos.logback.core.spi.AppenderAttachableImpl;
+import java.io.Flushable;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -25,7 +27,8 @@ import java.util.concurrent.locks.LockSupport;
  * thread waits for room. Stopping it (the logger context's stop, at shutdown) writes every queued
  * event before it returns, for up to {@code maxFlushMillis}.
  *
- * <p>Set up in {@code logback.xml}; the appender-ref inside it names where events are written.
+ * <p>Set up in {@code logback.xml}; the appender-ref inside it names where events are written. An
+ * appender-ref that buffers what it writes ({@link Flushable}) is flushed after every batch.
  */
 public final class LingeringAsyncAppender extends UnsynchronizedAppenderBase<ILoggingEvent>
         implements AppenderAttachable<ILoggingEvent> {
@@ -116,12 +119,22 @@ public final class LingeringAsyncAppender extends UnsynchronizedAppenderBase<ILo
         }
     }
 
+    /** Writes a batch, then flushes the appenders that buffer it (see {@link BufferedStdoutAppender}). */
     private void write(List<ILoggingEvent> batch) {
         for (ILoggingEvent event : batch) {
             try {
                 appenders.appendLoopOnAppenders(event);
             } catch (RuntimeException e) {
                 addError("could not write a log event", e);
+            }
+        }
+        for (Iterator<Appender<ILoggingEvent>> it = appenders.iteratorForAppenders(); it.hasNext(); ) {
+            if (it.next() instanceof Flushable buffered) {
+                try {
+                    buffered.flush();
+                } catch (IOException | RuntimeException e) {
+                    addError("could not flush written log events", e);
+                }
             }
         }
     }
