@@ -1,21 +1,10 @@
 package io.gatehouse.bench.latency;
 
-import io.gatehouse.bench.fixtures.BenchIssuer;
 import io.gatehouse.bench.fixtures.BenchPolicies;
-import io.gatehouse.bench.fixtures.ChatBodies;
-import io.gatehouse.bench.httpclient.HttpClientCompare;
-import io.gatehouse.bench.httpclient.LoopbackServer;
-import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * What a pause costs the calls after it: callers that stop for a while and come back, as people at a
@@ -30,8 +19,7 @@ import java.util.concurrent.TimeoutException;
  * and those of {@link AddedLatency.Settings}.
  */
 public final class Pauses {
-    private static final int CALLERS = 8;
-    private static final int CALLS_AFTER_PAUSE = 2 * CALLERS;
+    private static final int CALLS_AFTER_PAUSE = 2 * SecuredNode.CALLERS;
     private static final int CALLS_BETWEEN_PAUSES = 2_000;
 
     private Pauses() {}
@@ -46,22 +34,11 @@ public final class Pauses {
                 .mapToLong(p -> Long.parseLong(p.trim()))
                 .toArray();
         settings.createDirectories();
-        byte[] response = HttpClientCompare.Payloads.chatResponse(1536);
         StringBuilder report = new StringBuilder("# The calls after a pause\n\n");
-        try (LoopbackServer upstream = LoopbackServer.start(response, 20, 10);
-                BenchIssuer issuer = BenchIssuer.start();
-                BenchClient client = new BenchClient();
-                NodeProcess node =
-                        AddedLatency.startNode(settings, "pauses", AddedLatency.securedConfig(upstream, issuer))) {
-            node.awaitReady(client, settings.startTimeoutMillis());
-            List<String> authorizations = new ArrayList<>();
-            for (int i = 0; i < CALLERS; i++) {
-                authorizations.add("Bearer " + issuer.rs256("user" + i, BenchPolicies.GROUPS, Duration.ofHours(1)));
-            }
-            byte[] body = ChatBodies.chat(BenchPolicies.MODEL, settings.bodyBytes(), false);
-            URI uri = node.chatUri();
+        try (SecuredNode secured = SecuredNode.start(settings, "pauses")) {
+            URI uri = secured.viaNode();
             for (int i = 0; i < warmupCalls; i++) {
-                call(client, uri, authorizations.get(i % CALLERS), body);
+                secured.call(uri, i);
             }
             report.append(String.format(
                     Locale.ROOT,
@@ -70,7 +47,7 @@ public final class Pauses {
                     warmupCalls,
                     repeats,
                     CALLS_AFTER_PAUSE,
-                    CALLERS,
+                    SecuredNode.CALLERS,
                     CALLS_BETWEEN_PAUSES));
             report.append("| pause (ms) |");
             for (int i = 1; i <= CALLS_AFTER_PAUSE; i++) {
@@ -82,10 +59,10 @@ public final class Pauses {
                 for (int repeat = 0; repeat < repeats; repeat++) {
                     Thread.sleep(pause);
                     for (int i = 0; i < CALLS_AFTER_PAUSE; i++) {
-                        nanos[i][repeat] = call(client, uri, authorizations.get(i % CALLERS), body);
+                        nanos[i][repeat] = secured.call(uri, i);
                     }
                     for (int i = 0; i < CALLS_BETWEEN_PAUSES; i++) {
-                        call(client, uri, authorizations.get(i % CALLERS), body);
+                        secured.call(uri, i);
                     }
                 }
                 report.append("| ").append(pause).append(" |");
@@ -100,19 +77,5 @@ public final class Pauses {
         Files.writeString(settings.outFile(".md"), report);
         System.out.println();
         System.out.println(report);
-    }
-
-    private static long call(BenchClient client, URI uri, String authorization, byte[] body)
-            throws IOException, InterruptedException {
-        long start = System.nanoTime();
-        try {
-            BenchClient.Reply reply = client.post(uri, authorization, body).get(30, TimeUnit.SECONDS);
-            if (reply.status() != 200) {
-                throw new IOException("status " + reply.status() + " from " + uri);
-            }
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IOException("call to " + uri + " failed", e);
-        }
-        return System.nanoTime() - start;
     }
 }

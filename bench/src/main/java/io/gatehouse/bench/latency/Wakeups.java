@@ -1,22 +1,12 @@
 package io.gatehouse.bench.latency;
 
-import io.gatehouse.bench.fixtures.BenchIssuer;
 import io.gatehouse.bench.fixtures.BenchPolicies;
-import io.gatehouse.bench.fixtures.ChatBodies;
-import io.gatehouse.bench.httpclient.HttpClientCompare;
-import io.gatehouse.bench.httpclient.LoopbackServer;
 import io.gatehouse.bench.httpclient.Samples;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Where a node's threads spend a sequential call: for each group of its threads, CPU time and
@@ -32,8 +22,6 @@ import java.util.concurrent.TimeoutException;
  * AddedLatency.Settings}.
  */
 public final class Wakeups {
-    private static final int TOKENS = 8;
-
     private Wakeups() {}
 
     public static void main(String[] args) throws Exception {
@@ -42,23 +30,13 @@ public final class Wakeups {
         int calls = Integer.getInteger("bench.calls", 20_000);
         int passes = Integer.getInteger("bench.passes", 2);
         settings.createDirectories();
-        byte[] response = HttpClientCompare.Payloads.chatResponse(1536);
         StringBuilder report = new StringBuilder("# Wake-ups and CPU per sequential call\n\n");
-        try (LoopbackServer upstream = LoopbackServer.start(response, 20, 10);
-                BenchIssuer issuer = BenchIssuer.start();
-                BenchClient client = new BenchClient();
-                NodeProcess node =
-                        AddedLatency.startNode(settings, "wakeups", AddedLatency.securedConfig(upstream, issuer))) {
-            node.awaitReady(client, settings.startTimeoutMillis());
-            List<String> authorizations = new ArrayList<>();
-            for (int i = 0; i < TOKENS; i++) {
-                authorizations.add("Bearer " + issuer.rs256("user" + i, BenchPolicies.GROUPS, Duration.ofHours(1)));
-            }
-            byte[] body = ChatBodies.chat(BenchPolicies.MODEL, settings.bodyBytes(), false);
+        try (SecuredNode secured = SecuredNode.start(settings, "wakeups")) {
+            NodeProcess node = secured.node();
             for (int pass = 1; pass <= passes; pass++) {
-                Samples direct = sequential(client, upstream.chatUri(), authorizations, body, calls);
+                Samples direct = sequential(secured, secured.direct(), calls);
                 Map<String, Procfs.Threads> before = node.threadsByGroup();
-                Samples viaNode = sequential(client, node.chatUri(), authorizations, body, calls);
+                Samples viaNode = sequential(secured, secured.viaNode(), calls);
                 Map<String, Procfs.Threads> after = node.threadsByGroup();
                 report.append(String.format(
                         Locale.ROOT,
@@ -111,21 +89,11 @@ public final class Wakeups {
         return table.toString();
     }
 
-    private static Samples sequential(BenchClient client, URI uri, List<String> authorizations, byte[] body, int calls)
+    private static Samples sequential(SecuredNode secured, URI uri, int calls)
             throws InterruptedException, IOException {
         Samples samples = new Samples();
         for (int i = 0; i < calls; i++) {
-            long start = System.nanoTime();
-            try {
-                BenchClient.Reply reply =
-                        client.post(uri, authorizations.get(i % TOKENS), body).get(30, TimeUnit.SECONDS);
-                if (reply.status() != 200) {
-                    throw new IOException("status " + reply.status() + " from " + uri);
-                }
-            } catch (ExecutionException | TimeoutException e) {
-                throw new IOException("call to " + uri + " failed", e);
-            }
-            samples.add(System.nanoTime() - start);
+            samples.add(secured.call(uri, i));
         }
         return samples;
     }
