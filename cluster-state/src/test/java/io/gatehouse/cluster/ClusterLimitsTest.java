@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.cluster.limits.BucketResult;
 import io.gatehouse.cluster.limits.RateLimits;
-import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -19,7 +18,7 @@ class ClusterLimitsTest {
 
     @BeforeAll
     static void formCluster() throws Exception {
-        int base = freePortBlock();
+        int base = LoopbackPorts.freeBlock(3);
         List<String> addresses = List.of("127.0.0.1:" + base, "127.0.0.1:" + (base + 1), "127.0.0.1:" + (base + 2));
         for (int i = 0; i < 3; i++) {
             members.add(ClusterMember.start(
@@ -31,21 +30,6 @@ class ClusterLimitsTest {
             Thread.sleep(50);
         }
         assertThat(members.get(0).members()).hasSize(3);
-    }
-
-    /** A port with the two above it free too, below the ephemeral range used by other tests. */
-    static int freePortBlock() throws Exception {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            int port = 15_000 + (int) (Math.random() * 10_000);
-            try (ServerSocket a = new ServerSocket(port);
-                    ServerSocket b = new ServerSocket(port + 1);
-                    ServerSocket c = new ServerSocket(port + 2)) {
-                return port;
-            } catch (java.io.IOException taken) {
-                // try another block
-            }
-        }
-        throw new IllegalStateException("no free port block");
     }
 
     @AfterAll

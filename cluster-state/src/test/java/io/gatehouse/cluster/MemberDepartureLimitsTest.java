@@ -34,7 +34,7 @@ class MemberDepartureLimitsTest {
 
     @BeforeEach
     void formCluster() throws Exception {
-        int base = ClusterLimitsTest.freePortBlock();
+        int base = LoopbackPorts.freeBlock(3);
         List<String> addresses = List.of("127.0.0.1:" + base, "127.0.0.1:" + (base + 1), "127.0.0.1:" + (base + 2));
         for (int i = 0; i < 3; i++) {
             members.add(ClusterMember.start(

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.hazelcast.config.Config;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
-import java.net.ServerSocket;
+import io.gatehouse.cluster.LoopbackPorts;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -17,7 +17,7 @@ final class LoopbackMembers {
 
     /** Starts two members that have joined each other. */
     static List<HazelcastInstance> formTwo() throws Exception {
-        int base = freePortPair();
+        int base = LoopbackPorts.freeBlock(2);
         List<HazelcastInstance> members = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
             Config config = new Config().setClusterName("cache-test-" + base);
@@ -48,18 +48,5 @@ final class LoopbackMembers {
         byte[] key = new byte[32];
         Arrays.fill(key, (byte) fill);
         return key;
-    }
-
-    private static int freePortPair() throws Exception {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            int port = 25_000 + (int) (Math.random() * 5_000);
-            try (ServerSocket a = new ServerSocket(port);
-                    ServerSocket b = new ServerSocket(port + 1)) {
-                return port;
-            } catch (java.io.IOException taken) {
-                // try another pair
-            }
-        }
-        throw new IllegalStateException("no free port pair");
     }
 }

@@ -7,8 +7,8 @@ import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import io.gatehouse.cluster.ClusterMember;
 import io.gatehouse.cluster.ClusterSettings;
+import io.gatehouse.cluster.LoopbackPorts;
 import io.gatehouse.cluster.MemberView;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -44,7 +44,7 @@ class ConfigBusTest {
 
     @BeforeAll
     static void formCluster() throws Exception {
-        basePort = freePortBlock();
+        basePort = LoopbackPorts.freeBlock(4);
         clusterName = "config-bus-test-" + basePort;
         addresses = List.of("127.0.0.1:" + basePort, "127.0.0.1:" + (basePort + 1), "127.0.0.1:" + (basePort + 2));
         for (int i = 0; i < 3; i++) {
@@ -299,22 +299,6 @@ class ConfigBusTest {
                 .filter(h -> h.getConfig().getClusterName().equals(clusterName))
                 .findFirst()
                 .orElseThrow();
-    }
-
-    /** A port with the three above it free too (room for a fourth member), below the ephemeral range. */
-    private static int freePortBlock() throws Exception {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            int port = 15_000 + (int) (Math.random() * 10_000);
-            try (ServerSocket a = new ServerSocket(port);
-                    ServerSocket b = new ServerSocket(port + 1);
-                    ServerSocket c = new ServerSocket(port + 2);
-                    ServerSocket d = new ServerSocket(port + 3)) {
-                return port;
-            } catch (java.io.IOException taken) {
-                // try another block
-            }
-        }
-        throw new IllegalStateException("no free port block");
     }
 
     private static void awaitSize(List<ClusterMember> cluster, int size) throws Exception {

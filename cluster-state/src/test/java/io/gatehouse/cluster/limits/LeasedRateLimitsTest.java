@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.cluster.ClusterMember;
 import io.gatehouse.cluster.ClusterSettings;
-import java.net.ServerSocket;
+import io.gatehouse.cluster.LoopbackPorts;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -26,7 +26,7 @@ class LeasedRateLimitsTest {
 
     @BeforeAll
     static void formCluster() throws Exception {
-        int base = freePortPair();
+        int base = LoopbackPorts.freeBlock(2);
         List<String> addresses = List.of("127.0.0.1:" + base, "127.0.0.1:" + (base + 1));
         for (int i = 0; i < 2; i++) {
             members.add(ClusterMember.start(
@@ -38,19 +38,6 @@ class LeasedRateLimitsTest {
             Thread.sleep(50);
         }
         assertThat(members.get(0).members()).hasSize(2);
-    }
-
-    private static int freePortPair() throws Exception {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            int port = 15_000 + (int) (Math.random() * 10_000);
-            try (ServerSocket a = new ServerSocket(port);
-                    ServerSocket b = new ServerSocket(port + 1)) {
-                return port;
-            } catch (java.io.IOException taken) {
-                // try another pair
-            }
-        }
-        throw new IllegalStateException("no free port pair");
     }
 
     @AfterAll
