@@ -38,6 +38,13 @@ public final class HazelcastResponseCache implements ResponseCache, AutoCloseabl
     /** Answers each member keeps near: at 1.5 KB each, about 6 MB of heap. */
     static final int NEAR_ANSWERS = 4096;
 
+    /**
+     * Bound into every seal with the entry's key: the format of what is sealed, an expiry stamp and
+     * the answer. A value of another format (a member of an earlier build, during a rolling upgrade)
+     * then does not open and is a miss, rather than read with the wrong layout and served garbled.
+     */
+    private static final String FORMAT = "stamped-answer:";
+
     private static final Logger log = LoggerFactory.getLogger(HazelcastResponseCache.class);
     private static final byte[] NONE = new byte[0];
     /** Opening runs on the thread that completed the lookup: no hand-off before the caller's own. */
@@ -98,7 +105,7 @@ public final class HazelcastResponseCache implements ResponseCache, AutoCloseabl
                                 index.gone(key);
                                 return NONE;
                             }
-                            return unexpired(seal.open(key, stored));
+                            return unexpired(seal.open(FORMAT + key, stored));
                         },
                         SAME_THREAD)
                 .toCompletableFuture();
@@ -113,7 +120,7 @@ public final class HazelcastResponseCache implements ResponseCache, AutoCloseabl
                 .putLong(System.currentTimeMillis() + ttl.toMillis())
                 .put(answer)
                 .array();
-        answers.setAsync(key, seal.seal(key, stamped), ttl.toMillis(), TimeUnit.MILLISECONDS)
+        answers.setAsync(key, seal.seal(FORMAT + key, stamped), ttl.toMillis(), TimeUnit.MILLISECONDS)
                 .whenCompleteAsync(
                         (ignored, failure) -> {
                             if (failure == null) {

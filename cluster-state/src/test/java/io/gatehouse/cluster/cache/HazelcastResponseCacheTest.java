@@ -73,6 +73,19 @@ class HazelcastResponseCacheTest {
     }
 
     @Test
+    void anAnswerSealedInAnotherFormatIsAMissNotAGarbledAnswer() throws Exception {
+        // As a member of a build before the expiry stamp wrote its answers: the answer alone.
+        members.get(0)
+                .<String, byte[]>getMap(HazelcastResponseCache.ANSWERS)
+                .set("k-unstamped", new AnswerSeal(KEY).seal("k-unstamped", ANSWER));
+
+        assertThat(new HazelcastResponseCache(members.get(1), KEY)
+                        .get("k-unstamped")
+                        .get(5, TimeUnit.SECONDS))
+                .isEmpty();
+    }
+
+    @Test
     void aCacheMadeAfterAnAnswerWasStoredFindsItAtOnce() throws Exception {
         new HazelcastResponseCache(members.get(0), KEY).put("k-earlier", ANSWER, Duration.ofMinutes(1));
         eventually(new HazelcastResponseCache(members.get(0), KEY), "k-earlier");
