@@ -97,6 +97,7 @@ final class SideBySideReport {
                                 .toList()),
                 String.join(" ", base.nodeJvmOptions()));
         String cacheMode = System.getProperty("bench.cacheMode", "exact");
+        boolean sameRequests = Boolean.getBoolean("bench.sameRequests");
         line(
                 "- Request: POST /v1/chat/completions, %d bytes; answer %d bytes; every system gets the same"
                         + " requests and the same `Authorization` header (8 RS256 tokens in turn). %s Gatehouse"
@@ -104,10 +105,10 @@ final class SideBySideReport {
                         + " Hazelcast and %s",
                 requestBytes,
                 responseBytes,
-                Boolean.getBoolean("bench.sameRequests")
+                sameRequests
                         ? "The same requests come again and again (`-Dbench.sameRequests=true`)."
                         : "Each request carries its own serial number in `user`, so no two are the same.",
-                Boolean.getBoolean("bench.sameRequests")
+                sameRequests
                         ? "answers all but the first few from its response cache (cache mode " + cacheMode
                                 + "): those calls never reach the upstream."
                         : "looks each request up in its response cache (cache mode " + cacheMode
