@@ -230,7 +230,7 @@ public final class AddedLatency {
                 + "      - { provider: loopback, model: smart-upstream }\n";
     }
 
-    private static String openConfig(LoopbackServer upstream) {
+    static String openConfig(LoopbackServer upstream) {
         return providersAndModels(upstream);
     }
 

@@ -7,6 +7,7 @@ import io.gatehouse.bench.httpclient.HttpClientCompare;
 import io.gatehouse.bench.httpclient.LoopbackServer;
 import io.gatehouse.bench.httpclient.Samples;
 import io.gatehouse.bench.httpclient.SseProbe;
+import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -17,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -31,6 +33,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -158,6 +161,35 @@ public final class SideBySide {
                         base.withNodeJar(settings.baselineJar()), "baseline", nodeExtra, baselineCluster, baselineBody);
                 running.add(baseline);
             }
+            // The floors under Gatehouse's figures: its relay without the pipeline, and the server it is built on.
+            NodeProcess bare = null;
+            ServiceProcess undertow = null;
+            int undertowPort = AddedLatency.freePort();
+            if (settings.relayFloors()) {
+                String bareCluster = "cluster:\n"
+                        + "  name: " + AddedLatency.uniqueClusterName("bare") + "\n"
+                        + "  bind_address: 127.0.0.1\n"
+                        + "  port: " + AddedLatency.freePort() + "\n";
+                bare = AddedLatency.startNode(base, "bare", nodeExtra, bareCluster, AddedLatency.openConfig(upstream));
+                running.add(bare);
+                List<String> command = new ArrayList<>();
+                command.add(base.java().toString());
+                command.addAll(base.nodeJvmOptions());
+                command.addAll(List.of(
+                        "-cp",
+                        absoluteClassPath(),
+                        UndertowProxy.class.getName(),
+                        String.valueOf(undertowPort),
+                        "http://" + upstreamHost));
+                undertow = ServiceProcess.start(
+                        "undertow",
+                        command,
+                        base.workDir(),
+                        Map.of(),
+                        base.outFile("-undertow.log"),
+                        base.workDir().resolve("pids"));
+                running.add(undertow);
+            }
             List<NodeProcess> cluster = new ArrayList<>();
             if (nginx != null) {
                 List<Integer> ports = new ArrayList<>();
@@ -228,6 +260,28 @@ public final class SideBySide {
                         + (settings.baselineCache()
                                 ? "."
                                 : " but no response cache (-Dbench.baselineCache=true gives it the cache too)."));
+            }
+            if (bare != null) {
+                NodeProcess node = bare;
+                node.awaitReady(client, base.startTimeoutMillis());
+                targets.add(new AddedLatency.Target(
+                        "gh-bare",
+                        "Gatehouse, 1 node, the relay alone (no JWT, policies, limits or cache)",
+                        node.chatUri(),
+                        Map.of(),
+                        node));
+                members.put("gh-bare", List.of(new Member("node", () -> pidsOf(node), node)));
+            }
+            if (undertow != null) {
+                ServiceProcess proxy = undertow;
+                proxy.awaitHttp(client, URI.create("http://127.0.0.1:" + undertowPort + "/"), 30_000);
+                targets.add(new AddedLatency.Target(
+                        "undertow",
+                        "Undertow's own reverse proxy",
+                        URI.create("http://127.0.0.1:" + undertowPort + "/v1/chat/completions"),
+                        Map.of(),
+                        null));
+                members.put("undertow", List.of(new Member("undertow", proxy::pids, null)));
             }
             if (!cluster.isEmpty()) {
                 for (NodeProcess node : cluster) {
@@ -360,6 +414,13 @@ public final class SideBySide {
      * upstream's events one by one is left out of the stream phase, with a note. Returns the targets
      * of the stream phase.
      */
+    /** This JVM's class path with absolute entries, for a process started in another directory. */
+    private static String absoluteClassPath() {
+        return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .map(entry -> Path.of(entry).toAbsolutePath().toString())
+                .collect(Collectors.joining(File.pathSeparator));
+    }
+
     private List<AddedLatency.Target> check(byte[] streamBody, NodeProcess single, List<String> notes)
             throws Exception {
         List<AddedLatency.Target> streamTargets = new ArrayList<>();
@@ -370,7 +431,8 @@ public final class SideBySide {
                 throw new IllegalStateException(t.key() + ": status " + reply.status() + " (expected 200)");
             }
             boolean gatehouse = t.key().startsWith("gh-");
-            if (gatehouse && !BenchPolicies.DECIDING_POLICY.equals(reply.policy())) {
+            boolean decided = gatehouse && !t.key().equals("gh-bare");
+            if (decided && !BenchPolicies.DECIDING_POLICY.equals(reply.policy())) {
                 throw new IllegalStateException(t.key() + ": decided by policy " + reply.policy() + ", expected "
                         + BenchPolicies.DECIDING_POLICY);
             }
@@ -655,7 +717,8 @@ public final class SideBySide {
             String portkeyScript,
             String portkeyMissing,
             @Nullable Path baselineJar,
-            boolean baselineCache) {
+            boolean baselineCache,
+            boolean relayFloors) {
 
         static Settings fromSystemProperties(String mode) {
             boolean full = switch (mode) {
@@ -719,7 +782,8 @@ public final class SideBySide {
                     System.getProperty("bench.baselineJar", "").isBlank()
                             ? null
                             : Path.of(System.getProperty("bench.baselineJar")),
-                    Boolean.getBoolean("bench.baselineCache"));
+                    Boolean.getBoolean("bench.baselineCache"),
+                    Boolean.getBoolean("bench.relayFloors"));
         }
     }
 }

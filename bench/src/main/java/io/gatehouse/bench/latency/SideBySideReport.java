@@ -252,6 +252,19 @@ final class SideBySideReport {
                     "| %s: peak RSS of a node under load (MiB) | %s | %s | %s |",
                     who, Report.mib(maxNode), "< 512", maxNode < 0 ? "n/a" : maxNode < 512 * 1024 ? "yes" : "**no**");
         }
+        if (sequential.containsKey("nginx")) {
+            for (String floor : List.of("gh-bare", "undertow")) {
+                if (sequential.containsKey(floor)) {
+                    ratioRow(
+                            (floor.equals("undertow") ? "Undertow's own proxy" : "the relay alone")
+                                    + ": added p99 / nginx added p99",
+                            (double) addedSequential(floor, 0.99) / addedSequential("nginx", 0.99),
+                            "",
+                            v -> true,
+                            addedSequential("nginx", 0.99) > 0);
+                }
+            }
+        }
         if (sequential.containsKey("gh-baseline")) {
             SideBySide.Load now = throughput.get(GH);
             SideBySide.Load before = throughput.get("gh-baseline");
