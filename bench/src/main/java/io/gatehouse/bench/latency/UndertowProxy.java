@@ -27,12 +27,13 @@ public final class UndertowProxy {
         int port = Integer.parseInt(args[0]);
         URI upstream = URI.create(args[1]);
         // As nginx's upstream block: up to 256 kept-alive connections, and a call waits for one
-        // rather than being refused when all are busy.
+        // rather than being refused when all are busy. A host takes these settings when it is
+        // added, so they come first.
         LoadBalancingProxyClient upstreams = new LoadBalancingProxyClient()
-                .addHost(upstream)
                 .setConnectionsPerThread(256)
                 .setSoftMaxConnectionsPerThread(256)
-                .setMaxQueueSize(4096);
+                .setMaxQueueSize(4096)
+                .addHost(upstream);
         Undertow server = Undertow.builder()
                 .setIoThreads(Math.max(2, Runtime.getRuntime().availableProcessors()))
                 .setServerOption(UndertowOptions.ALWAYS_SET_KEEP_ALIVE, false)
