@@ -164,7 +164,7 @@ public final class SideBySide {
             // The floors under Gatehouse's figures: its relay without the pipeline, and the server it is built on.
             NodeProcess bare = null;
             ServiceProcess undertow = null;
-            int undertowPort = AddedLatency.freePort();
+            int undertowPort = settings.relayFloors() ? AddedLatency.freePort() : -1;
             if (settings.relayFloors()) {
                 String bareCluster = "cluster:\n"
                         + "  name: " + AddedLatency.uniqueClusterName("bare") + "\n"
@@ -408,12 +408,6 @@ public final class SideBySide {
         throw new IllegalStateException("cluster of " + size + " did not form in 90 s; last answer: " + last);
     }
 
-    /**
-     * One call and one stream per target: every target must answer 200 and Gatehouse the full body
-     * decided by the expected policy. A system other than Gatehouse whose stream does not carry the
-     * upstream's events one by one is left out of the stream phase, with a note. Returns the targets
-     * of the stream phase.
-     */
     /** This JVM's class path with absolute entries, for a process started in another directory. */
     private static String absoluteClassPath() {
         return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
@@ -421,6 +415,12 @@ public final class SideBySide {
                 .collect(Collectors.joining(File.pathSeparator));
     }
 
+    /**
+     * One call and one stream per target: every target must answer 200, and Gatehouse (but its relay
+     * alone, which has no policies) decide by the expected policy. A system other than Gatehouse
+     * whose stream does not carry the upstream's events one by one is left out of the stream phase,
+     * with a note. Returns the targets of the stream phase.
+     */
     private List<AddedLatency.Target> check(byte[] streamBody, NodeProcess single, List<String> notes)
             throws Exception {
         List<AddedLatency.Target> streamTargets = new ArrayList<>();
