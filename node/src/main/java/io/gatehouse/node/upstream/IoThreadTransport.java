@@ -18,19 +18,14 @@ import io.undertow.server.DefaultByteBufferPool;
 import io.undertow.util.HttpString;
 import io.undertow.util.Methods;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
@@ -54,14 +49,14 @@ import org.xnio.channels.StreamSourceChannel;
  * <p>It takes plain {@code http://} calls made on an IO thread, to hosts whose address is known.
  * It declines the rest, which the shared client then sends: {@code https://} (TLS and HTTP/2 by
  * ALPN stay with the shared client), calls made on other threads (a credential fetching a token, say), and the
- * first calls to a host name, whose address is looked up on another thread and kept for {@link
- * #ADDRESS_TTL}, so an IO thread never waits for DNS.
+ * first calls to a host name, whose address is looked up on another thread and kept fresh there
+ * ({@link UpstreamAddresses}), so an IO thread never waits for DNS.
  *
  * <p>Thread-safe; each connection pool and exchange is confined to its IO thread.
  */
 public final class IoThreadTransport implements DirectTransport, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(IoThreadTransport.class);
-    /** How long a looked-up address is used before it is looked up again (in the background). */
+    /** How often the address of a host in use is looked up again (in the background). */
     static final Duration ADDRESS_TTL = Duration.ofSeconds(30);
 
     private static final HttpString HOST = new HttpString("Host");
@@ -73,10 +68,7 @@ public final class IoThreadTransport implements DirectTransport, AutoCloseable {
     private final ByteBufferPool buffers = new DefaultByteBufferPool(true, 16 * 1024, 256, 8);
     private final OptionMap options = OptionMap.create(Options.TCP_NODELAY, true);
     private final Map<XnioIoThread, Map<InetSocketAddress, Pool>> pools = new ConcurrentHashMap<>();
-    private final Map<String, Address> addresses = new ConcurrentHashMap<>();
-    private final Set<String> lookingUp = ConcurrentHashMap.newKeySet();
-    private final Executor resolver = Executors.newThreadPerTaskExecutor(
-            Thread.ofVirtual().name("upstream-dns").factory());
+    private final UpstreamAddresses addresses = new UpstreamAddresses(ADDRESS_TTL);
     private volatile boolean closed;
 
     /**
@@ -99,7 +91,7 @@ public final class IoThreadTransport implements DirectTransport, AutoCloseable {
         if (thread == null || closed || !"http".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {
             return null;
         }
-        InetSocketAddress address = address(uri);
+        InetSocketAddress address = addresses.of(uri);
         if (address == null) {
             return null;
         }
@@ -112,36 +104,11 @@ public final class IoThreadTransport implements DirectTransport, AutoCloseable {
         return exchange::cancel;
     }
 
-    /**
-     * The upstream's address if it was looked up; else null. A missing or stale address is looked up
-     * in the background; a stale one serves meanwhile.
-     */
-    private @Nullable InetSocketAddress address(URI uri) {
-        String host = uri.getHost();
-        int port = uri.getPort() > 0 ? uri.getPort() : 80;
-        String key = host + ":" + port;
-        Address known = addresses.get(key);
-        if ((known == null || known.expires - System.nanoTime() <= 0) && lookingUp.add(key)) {
-            resolver.execute(() -> {
-                try {
-                    InetSocketAddress resolved = new InetSocketAddress(InetAddress.getByName(host), port);
-                    addresses.put(key, new Address(resolved, System.nanoTime() + ADDRESS_TTL.toNanos()));
-                } catch (UnknownHostException e) {
-                    addresses.remove(key); // the shared client reports it to the caller
-                } finally {
-                    lookingUp.remove(key);
-                }
-            });
-        }
-        return known == null ? null : known.address;
-    }
-
-    private record Address(InetSocketAddress address, long expires) {}
-
     /** Closes every idle connection; calls in flight end with a lost connection. */
     @Override
     public void close() {
         closed = true;
+        addresses.close();
         pools.forEach((thread, byHost) -> {
             try {
                 thread.execute(() -> byHost.values().forEach(Pool::close));
