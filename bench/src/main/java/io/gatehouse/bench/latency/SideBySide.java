@@ -731,12 +731,14 @@ public final class SideBySide {
             AddedLatency.Settings defaults = AddedLatency.Settings.fromSystemProperties(mode);
             AddedLatency.Settings latency = new AddedLatency.Settings(
                     mode,
-                    Integer.getInteger("bench.warmupRounds", full ? 2 : 1),
-                    Integer.getInteger("bench.rounds", full ? 8 : 3),
-                    Integer.getInteger("bench.perRound", full ? 3000 : 800),
+                    // Many short turns rather than a few long ones, so that a burst of noise on
+                    // the machine lands on every system about as often (docs/performance.md).
+                    Integer.getInteger("bench.warmupRounds", full ? 6 : 1),
+                    Integer.getInteger("bench.rounds", full ? 24 : 3),
+                    Integer.getInteger("bench.perRound", full ? 1000 : 800),
                     Integer.getInteger("bench.streamWarmupRounds", 1),
-                    Integer.getInteger("bench.streamRounds", full ? 16 : 2),
-                    Integer.getInteger("bench.streamsPerRound", full ? 10 : 3),
+                    Integer.getInteger("bench.streamRounds", full ? 32 : 2),
+                    Integer.getInteger("bench.streamsPerRound", full ? 5 : 3),
                     defaults.streamEvents(),
                     defaults.streamIntervalMillis(),
                     defaults.bodyBytes(),
