@@ -41,19 +41,19 @@ final class UpstreamAddresses implements AutoCloseable {
     }
 
     /**
-     * The address of {@code uri}'s host and port (80 if it has none), or null while it is being
-     * looked up or if it does not resolve. Never blocks.
+     * The address of {@code uri}'s host and port (80 if it has none); null at the first ask (the
+     * lookup starts), until the lookup ends, and while the name does not resolve. Never blocks.
      */
     @Nullable
     InetSocketAddress of(URI uri) {
         String key = uri.getRawAuthority();
         Host host = hosts.get(key);
         if (host == null) {
-            if (closed) {
-                return null;
+            if (!closed) {
+                hosts.computeIfAbsent(
+                        key, k -> new Host(k, uri.getHost(), uri.getPort() > 0 ? uri.getPort() : 80).start());
             }
-            host = hosts.computeIfAbsent(
-                    key, k -> new Host(k, uri.getHost(), uri.getPort() > 0 ? uri.getPort() : 80).start());
+            return null; // being looked up: the first ask never has an address, however fast the lookup
         }
         if (!host.asked) {
             host.asked = true; // written once per lookup, read by every call
