@@ -89,7 +89,9 @@ final class UpstreamAddresses implements AutoCloseable {
         }
 
         Host start() {
-            keeper = Thread.ofVirtual().name("upstream-dns " + key).start(this::keep);
+            // Named by host and port only: an authority may carry user info.
+            keeper =
+                    Thread.ofVirtual().name("upstream-dns " + name + ":" + port).start(this::keep);
             return this;
         }
 
