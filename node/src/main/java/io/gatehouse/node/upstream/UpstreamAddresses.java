@@ -65,7 +65,7 @@ final class UpstreamAddresses implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        hosts.values().forEach(host -> requireNonNull(host.keeper).interrupt());
+        hosts.values().forEach(host -> host.keeper.interrupt());
         hosts.clear();
     }
 
@@ -74,9 +74,7 @@ final class UpstreamAddresses implements AutoCloseable {
         final String key;
         final String name;
         final int port;
-
-        @Nullable
-        Thread keeper;
+        final Thread keeper;
 
         volatile @Nullable InetSocketAddress address;
         /** Whether the host was asked for since its last lookup. */
@@ -86,12 +84,13 @@ final class UpstreamAddresses implements AutoCloseable {
             this.key = key;
             this.name = name;
             this.port = port;
+            // Named by host and port only: an authority may carry user info.
+            this.keeper =
+                    Thread.ofVirtual().name("upstream-dns " + name + ":" + port).unstarted(this::keep);
         }
 
         Host start() {
-            // Named by host and port only: an authority may carry user info.
-            keeper =
-                    Thread.ofVirtual().name("upstream-dns " + name + ":" + port).start(this::keep);
+            keeper.start();
             return this;
         }
 
