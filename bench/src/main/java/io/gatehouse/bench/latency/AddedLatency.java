@@ -155,13 +155,18 @@ public final class AddedLatency {
     }
 
     static NodeProcess startNode(Settings settings, String name, String configBody) throws IOException {
-        // Each node forms its own one-member cluster, under a name no other node on this machine
-        // uses, so the two never join each other or anyone else's.
-        String cluster = "cluster:\n"
+        return startNode(settings, name, "", clusterOfOne(name), configBody);
+    }
+
+    /**
+     * The cluster section of a node that forms a one-member cluster of its own, under a name no other
+     * node on this machine uses, so that it never joins another bench node or anyone else's.
+     */
+    static String clusterOfOne(String name) throws IOException {
+        return "cluster:\n"
                 + "  name: " + uniqueClusterName(name) + "\n"
                 + "  bind_address: 127.0.0.1\n"
                 + "  port: " + freePort() + "\n";
-        return startNode(settings, name, "", cluster, configBody);
     }
 
     /** A cluster name no other run on this machine uses, so bench nodes never join anyone else's. */
@@ -558,6 +563,17 @@ public final class AddedLatency {
 
         /** These settings with nodes started from {@code jar} instead. */
         Settings withNodeJar(Path jar) {
+            return withNode(jar, nodeJvmOptions);
+        }
+
+        /** These settings with nodes started with {@code options} after the usual JVM options. */
+        Settings withMoreJvmOptions(List<String> options) {
+            List<String> all = new ArrayList<>(nodeJvmOptions);
+            all.addAll(options);
+            return withNode(nodeJar, List.copyOf(all));
+        }
+
+        private Settings withNode(Path jar, List<String> jvmOptions) {
             return new Settings(
                     mode,
                     warmupRounds,
@@ -574,7 +590,7 @@ public final class AddedLatency {
                     clockTicksPerSecond,
                     jfr,
                     java,
-                    nodeJvmOptions,
+                    jvmOptions,
                     jar,
                     workDir,
                     out);

@@ -9,8 +9,10 @@ import io.gatehouse.bench.httpclient.Samples;
 import io.gatehouse.bench.httpclient.SseProbe;
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -33,6 +35,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
@@ -142,18 +146,12 @@ public final class SideBySide {
                     HexFormat.of().formatHex(SecureRandom.getInstanceStrong().generateSeed(16));
             String nodeExtra = "  admin_token: \"" + adminToken + "\"\n";
             String body = AddedLatency.securedConfig(upstream, issuer);
-            String singleCluster = "cluster:\n"
-                    + "  name: " + AddedLatency.uniqueClusterName("single") + "\n"
-                    + "  bind_address: 127.0.0.1\n"
-                    + "  port: " + AddedLatency.freePort() + "\n";
+            String singleCluster = AddedLatency.clusterOfOne("single");
             NodeProcess single = AddedLatency.startNode(base, "single", nodeExtra, singleCluster, body);
             running.add(single);
             NodeProcess baseline = null;
             if (settings.baselineJar() != null) {
-                String baselineCluster = "cluster:\n"
-                        + "  name: " + AddedLatency.uniqueClusterName("baseline") + "\n"
-                        + "  bind_address: 127.0.0.1\n"
-                        + "  port: " + AddedLatency.freePort() + "\n";
+                String baselineCluster = AddedLatency.clusterOfOne("baseline");
                 // A baseline build may predate the response cache, whose key it would refuse.
                 String baselineBody =
                         settings.baselineCache() ? body : AddedLatency.securedConfigWithoutCache(upstream, issuer);
@@ -163,15 +161,21 @@ public final class SideBySide {
             }
             // The floors under Gatehouse's figures: its relay without the pipeline, and the server it is built on.
             NodeProcess bare = null;
+            NodeProcess bareQuiet = null;
             ServiceProcess undertow = null;
             int undertowPort = settings.relayFloors() ? AddedLatency.freePort() : -1;
             if (settings.relayFloors()) {
-                String bareCluster = "cluster:\n"
-                        + "  name: " + AddedLatency.uniqueClusterName("bare") + "\n"
-                        + "  bind_address: 127.0.0.1\n"
-                        + "  port: " + AddedLatency.freePort() + "\n";
+                String bareCluster = AddedLatency.clusterOfOne("bare");
                 bare = AddedLatency.startNode(base, "bare", nodeExtra, bareCluster, AddedLatency.openConfig(upstream));
                 running.add(bare);
+                String quietCluster = AddedLatency.clusterOfOne("bare-quiet");
+                bareQuiet = AddedLatency.startNode(
+                        base.withMoreJvmOptions(List.of("-Dlogback.configurationFile=" + accessLogOff(base))),
+                        "bare-quiet",
+                        nodeExtra,
+                        quietCluster,
+                        AddedLatency.openConfig(upstream));
+                running.add(bareQuiet);
                 List<String> command = new ArrayList<>();
                 command.add(base.java().toString());
                 command.addAll(base.nodeJvmOptions());
@@ -271,6 +275,19 @@ public final class SideBySide {
                         Map.of(),
                         node));
                 members.put("gh-bare", List.of(new Member("node", () -> pidsOf(node), node)));
+            }
+            if (bareQuiet != null) {
+                NodeProcess node = bareQuiet;
+                node.awaitReady(client, base.startTimeoutMillis());
+                targets.add(new AddedLatency.Target(
+                        "gh-bare-quiet",
+                        "Gatehouse, 1 node, the relay alone, access log off",
+                        node.chatUri(),
+                        Map.of(),
+                        node));
+                members.put("gh-bare-quiet", List.of(new Member("node", () -> pidsOf(node), node)));
+                notes.add("The relay alone, access log off: a diagnostic floor, not a way users run a node; the"
+                        + " node's own logback.xml with the gatehouse.access logger at OFF.");
             }
             if (undertow != null) {
                 ServiceProcess proxy = undertow;
@@ -381,6 +398,30 @@ public final class SideBySide {
         }
     }
 
+    /**
+     * Writes the node's own Logback configuration with its access logger switched off, for the
+     * diagnostic floor that shows what the access line adds; returns the file.
+     */
+    private static Path accessLogOff(AddedLatency.Settings base) throws IOException {
+        String config;
+        try (JarFile jar = new JarFile(base.nodeJar().toFile())) {
+            JarEntry entry = jar.getJarEntry("logback.xml");
+            if (entry == null) {
+                throw new IllegalStateException(base.nodeJar() + " has no logback.xml");
+            }
+            try (InputStream in = jar.getInputStream(entry)) {
+                config = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+        }
+        String on = "<logger name=\"gatehouse.access\" level=\"INFO\"";
+        if (!config.contains(on)) {
+            throw new IllegalStateException("the node's logback.xml has no " + on);
+        }
+        Path file = base.workDir().resolve("logback-access-off.xml");
+        Files.writeString(file, config.replace(on, "<logger name=\"gatehouse.access\" level=\"OFF\""));
+        return file;
+    }
+
     private static List<Long> pidsOf(NodeProcess node) {
         return List.of(node.pid());
     }
@@ -431,7 +472,7 @@ public final class SideBySide {
                 throw new IllegalStateException(t.key() + ": status " + reply.status() + " (expected 200)");
             }
             boolean gatehouse = t.key().startsWith("gh-");
-            boolean decided = gatehouse && !t.key().equals("gh-bare");
+            boolean decided = gatehouse && !t.key().startsWith("gh-bare");
             if (decided && !BenchPolicies.DECIDING_POLICY.equals(reply.policy())) {
                 throw new IllegalStateException(t.key() + ": decided by policy " + reply.policy() + ", expected "
                         + BenchPolicies.DECIDING_POLICY);

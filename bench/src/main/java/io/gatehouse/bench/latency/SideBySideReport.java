@@ -253,11 +253,14 @@ final class SideBySideReport {
                     who, Report.mib(maxNode), "< 512", maxNode < 0 ? "n/a" : maxNode < 512 * 1024 ? "yes" : "**no**");
         }
         if (sequential.containsKey("nginx")) {
-            for (String floor : List.of("gh-bare", "undertow")) {
+            Map<String, String> floors = Map.of(
+                    "gh-bare", "the relay alone",
+                    "gh-bare-quiet", "the relay alone, access log off",
+                    "undertow", "Undertow's own proxy");
+            for (String floor : List.of("gh-bare", "gh-bare-quiet", "undertow")) {
                 if (sequential.containsKey(floor)) {
                     ratioRow(
-                            (floor.equals("undertow") ? "Undertow's own proxy" : "the relay alone")
-                                    + ": added p99 / nginx added p99",
+                            floors.get(floor) + ": added p99 / nginx added p99",
                             (double) addedSequential(floor, 0.99) / addedSequential("nginx", 0.99),
                             "",
                             v -> true,
