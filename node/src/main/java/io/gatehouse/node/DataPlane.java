@@ -28,6 +28,7 @@ import io.gatehouse.node.http.PinConfigHandler;
 import io.gatehouse.node.http.ReceiveJsonHandler;
 import io.gatehouse.node.http.RequestIdHandler;
 import io.gatehouse.node.http.RouteHandler;
+import io.gatehouse.node.logging.AccessLog;
 import io.gatehouse.node.metrics.GatewayMetrics;
 import io.gatehouse.node.semantic.PromptEmbedder;
 import io.gatehouse.providers.ChatRequest;
@@ -65,6 +66,7 @@ final class DataPlane {
             PromptEmbedder embedder,
             String leasePrefix,
             GatewayMetrics metrics,
+            AccessLog accessLog,
             BooleanSupplier ready,
             Supplier<@Nullable String> degraded) {
         Parts {
@@ -77,6 +79,7 @@ final class DataPlane {
             requireNonNull(embedder, "embedder");
             requireNonNull(leasePrefix, "leasePrefix");
             requireNonNull(metrics, "metrics");
+            requireNonNull(accessLog, "accessLog");
             requireNonNull(ready, "ready");
             requireNonNull(degraded, "degraded");
         }
@@ -127,8 +130,8 @@ final class DataPlane {
                         new EndpointHandler(
                                 HealthHandler.ENDPOINT, HealthHandler.readiness(parts.ready(), parts.degraded())));
 
-        HttpHandler root = new ErrorGuardHandler(
-                new RequestIdHandler(parts.nodeName(), new AccessLogHandler(parts.metrics(), routes)));
+        HttpHandler root = new ErrorGuardHandler(new RequestIdHandler(
+                parts.nodeName(), new AccessLogHandler(parts.accessLog(), parts.metrics(), routes)));
         return new Pipeline(root, inFlight);
     }
 

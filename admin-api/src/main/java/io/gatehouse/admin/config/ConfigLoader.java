@@ -334,7 +334,8 @@ public final class ConfigLoader {
                 "data_dir",
                 "upstream",
                 "admin_token",
-                "admin_roles"));
+                "admin_roles",
+                "access_log"));
         String bindAddress = node.string("bind_address", "127.0.0.1");
         int httpPort = (int) node.integer("http_port", 8080, 0, 65535);
         int adminPort = (int) node.integer("admin_port", 8081, 0, 65535);
@@ -361,7 +362,22 @@ public final class ConfigLoader {
                 Path.of(node.string("data_dir", "./data")),
                 upstreamConfig,
                 adminToken(node),
-                adminRoles(node.optionalObject("admin_roles")));
+                adminRoles(node.optionalObject("admin_roles")),
+                accessLog(node));
+    }
+
+    private static NodeConfig.AccessLogOutput accessLog(ConfigNode node) {
+        JsonNode raw = node.raw("access_log");
+        if (raw != null && raw.isBoolean()) {
+            // YAML reads a bare `off` as false (and `on` as true).
+            return raw.booleanValue() ? NodeConfig.AccessLogOutput.STDOUT : NodeConfig.AccessLogOutput.OFF;
+        }
+        if (!node.has("access_log")) {
+            return NodeConfig.AccessLogOutput.STDOUT;
+        }
+        return node.oneOf("access_log", List.of("stdout", "off")).equals("off")
+                ? NodeConfig.AccessLogOutput.OFF
+                : NodeConfig.AccessLogOutput.STDOUT;
     }
 
     private static NodeConfig.AdminRoles adminRoles(@Nullable ConfigNode roles) {

@@ -18,6 +18,8 @@ import org.jspecify.annotations.Nullable;
  * @param dataDir where the node keeps local state
  * @param upstream settings of the shared upstream HTTP client
  * @param adminToken the bootstrap token of the admin API, or null when the admin API is closed
+ * @param adminRoles which JWT claim values open the admin API
+ * @param accessLog where the access log goes
  */
 public record NodeConfig(
         String name,
@@ -29,7 +31,8 @@ public record NodeConfig(
         Path dataDir,
         UpstreamConfig upstream,
         @Nullable Secret adminToken,
-        AdminRoles adminRoles) {
+        AdminRoles adminRoles,
+        AccessLogOutput accessLog) {
 
     public NodeConfig {
         requireNonNull(name, "name");
@@ -38,6 +41,15 @@ public record NodeConfig(
         requireNonNull(dataDir, "dataDir");
         requireNonNull(upstream, "upstream");
         requireNonNull(adminRoles, "adminRoles");
+        requireNonNull(accessLog, "accessLog");
+    }
+
+    /** Where the access log goes (the {@code node.access_log} key). */
+    public enum AccessLogOutput {
+        /** One line per request on standard output. */
+        STDOUT,
+        /** No access log. */
+        OFF
     }
 
     /**

@@ -74,6 +74,7 @@ class ConfigLoaderTest {
         assertThat(node.shutdownGrace()).isEqualTo(Duration.ofSeconds(10));
         assertThat(node.dataDir()).isEqualTo(Path.of("/var/lib/gatehouse"));
         assertThat(node.upstream()).isEqualTo(new NodeConfig.UpstreamConfig(Duration.ofMillis(250), 64));
+        assertThat(node.accessLog()).isEqualTo(NodeConfig.AccessLogOutput.STDOUT);
 
         assertThat(config.providers())
                 .extracting(ProviderConfig::name)
@@ -448,6 +449,7 @@ class ConfigLoaderTest {
             node: { name: n1, shutdown_grace: 2h }                     | node.shutdown_grace: 2h (expected: between 0s and 1h)
             node: { name: n1, upstream: { max_connections_per_host: 0 } } | node.upstream.max_connections_per_host: 0 (expected: 1..65536)
             node: { name: n1, upstream: { connect_timeout: 0ms } }     | node.upstream.connect_timeout: 0ms (expected: between 1ms and 5m)
+            node: { name: n1, access_log: file }                       | node.access_log: "file" (expected: one of stdout, off)
             node: { name: '' }                                         | node.name: empty (expected: a non-empty string)
             node: 5                                                    | node: 5 (expected: a mapping)
             node: [a, b]                                               | node: a list (expected: a mapping)
@@ -508,6 +510,14 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> load("node: " + "[".repeat(1100), Map.of()))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith("test.yaml: not valid YAML");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"stdout, STDOUT", "off, OFF", "'\"off\"', OFF", "false, OFF", "on, STDOUT"})
+    void readsWhereTheAccessLogGoes(String value, NodeConfig.AccessLogOutput expected) {
+        GatewayConfig config = load("node: { name: n1, access_log: " + value + " }", Map.of());
+
+        assertThat(config.node().accessLog()).isEqualTo(expected);
     }
 
     // --- durations --------------------------------------------------------------------------

@@ -563,17 +563,6 @@ public final class AddedLatency {
 
         /** These settings with nodes started from {@code jar} instead. */
         Settings withNodeJar(Path jar) {
-            return withNode(jar, nodeJvmOptions);
-        }
-
-        /** These settings with nodes started with {@code options} after the usual JVM options. */
-        Settings withMoreJvmOptions(List<String> options) {
-            List<String> all = new ArrayList<>(nodeJvmOptions);
-            all.addAll(options);
-            return withNode(nodeJar, List.copyOf(all));
-        }
-
-        private Settings withNode(Path jar, List<String> jvmOptions) {
             return new Settings(
                     mode,
                     warmupRounds,
@@ -590,7 +579,7 @@ public final class AddedLatency {
                     clockTicksPerSecond,
                     jfr,
                     java,
-                    jvmOptions,
+                    nodeJvmOptions,
                     jar,
                     workDir,
                     out);

@@ -9,10 +9,8 @@ import io.gatehouse.bench.httpclient.Samples;
 import io.gatehouse.bench.httpclient.SseProbe;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -35,8 +33,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
-import java.util.jar.JarEntry;
-import java.util.jar.JarFile;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
@@ -170,9 +166,9 @@ public final class SideBySide {
                 running.add(bare);
                 String quietCluster = AddedLatency.clusterOfOne("bare-quiet");
                 bareQuiet = AddedLatency.startNode(
-                        base.withMoreJvmOptions(List.of("-Dlogback.configurationFile=" + accessLogOff(base))),
+                        base,
                         "bare-quiet",
-                        nodeExtra,
+                        nodeExtra + "  access_log: off\n",
                         quietCluster,
                         AddedLatency.openConfig(upstream));
                 running.add(bareQuiet);
@@ -286,8 +282,8 @@ public final class SideBySide {
                         Map.of(),
                         node));
                 members.put("gh-bare-quiet", List.of(new Member("node", () -> pidsOf(node), node)));
-                notes.add("The relay alone, access log off: a diagnostic floor, not a way users run a node; the"
-                        + " node's own logback.xml with the gatehouse.access logger at OFF.");
+                notes.add("The relay alone, access log off (node.access_log: off): a floor that shows what the"
+                        + " access line costs.");
             }
             if (undertow != null) {
                 ServiceProcess proxy = undertow;
@@ -396,30 +392,6 @@ public final class SideBySide {
                 System.out.println("stopping " + c + ": " + e);
             }
         }
-    }
-
-    /**
-     * Writes the node's own Logback configuration with its access logger switched off, for the
-     * diagnostic floor that shows what the access line adds; returns the file.
-     */
-    private static Path accessLogOff(AddedLatency.Settings base) throws IOException {
-        String config;
-        try (JarFile jar = new JarFile(base.nodeJar().toFile())) {
-            JarEntry entry = jar.getJarEntry("logback.xml");
-            if (entry == null) {
-                throw new IllegalStateException(base.nodeJar() + " has no logback.xml");
-            }
-            try (InputStream in = jar.getInputStream(entry)) {
-                config = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            }
-        }
-        String on = "<logger name=\"gatehouse.access\" level=\"INFO\"";
-        if (!config.contains(on)) {
-            throw new IllegalStateException("the node's logback.xml has no " + on);
-        }
-        Path file = base.workDir().resolve("logback-access-off.xml");
-        Files.writeString(file, config.replace(on, "<logger name=\"gatehouse.access\" level=\"OFF\""));
-        return file;
     }
 
     private static List<Long> pidsOf(NodeProcess node) {

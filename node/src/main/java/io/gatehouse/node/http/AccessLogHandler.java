@@ -2,6 +2,7 @@ package io.gatehouse.node.http;
 
 import static java.util.Objects.requireNonNull;
 
+import io.gatehouse.node.logging.AccessLog;
 import io.gatehouse.node.metrics.GatewayMetrics;
 import io.gatehouse.node.routing.Route;
 import io.gatehouse.node.routing.Target;
@@ -12,23 +13,23 @@ import io.gatehouse.providers.Usage;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * When a request ends, writes its access log line (one JSON object: id, principal, model,
  * provider, status, latency, tokens; never credentials or prompt text) and records its metrics.
- * The line goes through an asynchronous appender, so the thread that ended the request does not
- * wait for the console.
+ * The line is handed to the {@link AccessLog}, whose own thread writes it, so the thread that ended
+ * the request does not wait for the console.
  */
 public final class AccessLogHandler implements HttpHandler {
-    private static final Logger access = LoggerFactory.getLogger("gatehouse.access");
-
+    private final AccessLog accessLog;
     private final GatewayMetrics metrics;
     private final HttpHandler next;
 
-    public AccessLogHandler(GatewayMetrics metrics, HttpHandler next) {
+    public AccessLogHandler(AccessLog accessLog, GatewayMetrics metrics, HttpHandler next) {
+        this.accessLog = requireNonNull(accessLog, "accessLog");
         this.metrics = requireNonNull(metrics, "metrics");
         this.next = requireNonNull(next, "next");
     }
@@ -69,13 +70,13 @@ public final class AccessLogHandler implements HttpHandler {
         if (error != null && target != null && (error.status() >= 500 || error.status() == 429)) {
             metrics.upstreamError(model, provider, upstreamErrorKind(error.status()));
         }
-        if (!access.isInfoEnabled() || HealthHandler.ENDPOINT.equals(endpoint)) {
+        if (!accessLog.isOn() || HealthHandler.ENDPOINT.equals(endpoint)) {
             return;
         }
         // Written by hand rather than through a Jackson tree: this runs on the I/O thread for every
         // request, and the tree plus its serialisation cost several times more than the line.
         JsonLine line = new JsonLine();
-        line.put("ts", Instant.now().toString());
+        line.put("ts", Instant.now());
         line.put("request_id", exchange.getAttachment(Attachments.REQUEST_ID));
         line.put("method", exchange.getRequestMethod().toString());
         line.put("path", exchange.getRequestPath());
@@ -115,7 +116,7 @@ public final class AccessLogHandler implements HttpHandler {
         if (clientGone) {
             line.put("client_gone", true);
         }
-        access.info(line.toString());
+        accessLog.write(line.toString());
     }
 
     /** One JSON object written field by field, as Jackson would write it. Not thread-safe. */
@@ -151,6 +152,14 @@ public final class AccessLogHandler implements HttpHandler {
             json.append('"');
         }
 
+        /** An instant in UTC with nanoseconds, such as {@code "2026-11-22T01:12:42.783504249Z"}. */
+        void put(String name, Instant instant) {
+            name(name);
+            json.append('"').append(UtcSeconds.of(instant.getEpochSecond()));
+            String nanos = Integer.toString(instant.getNano());
+            json.repeat('0', 9 - nanos.length()).append(nanos).append("Z\"");
+        }
+
         void put(String name, long value) {
             name(name);
             json.append(value);
@@ -178,6 +187,26 @@ public final class AccessLogHandler implements HttpHandler {
             String line = json.append('}').toString(); // one copy, where `json + "}"` makes two
             json.setLength(json.length() - 1);
             return line;
+        }
+    }
+
+    /**
+     * The text of a second, up to its fraction ({@code "2026-11-22T01:12:42."}), kept for the next
+     * line of the same second: {@code Instant.toString} formats the whole instant field by field
+     * for every line.
+     */
+    private record UtcSeconds(long epochSecond, String text) {
+        private static final DateTimeFormatter FORMAT =
+                DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.").withZone(ZoneOffset.UTC);
+        private static volatile UtcSeconds last = new UtcSeconds(Long.MIN_VALUE, "");
+
+        static String of(long epochSecond) {
+            UtcSeconds seen = last;
+            if (seen.epochSecond != epochSecond) {
+                seen = new UtcSeconds(epochSecond, FORMAT.format(Instant.ofEpochSecond(epochSecond)));
+                last = seen;
+            }
+            return seen.text;
         }
     }
 

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gatehouse.providers.Json;
+import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class AccessLogLineTest {
@@ -28,6 +30,20 @@ class AccessLogLineTest {
         assertThat(parsed.get("tenant").isNull()).isTrue();
         assertThat(parsed.get("latency_ms").asDouble()).isEqualTo(0.4521);
         assertThat(parsed.get("client_gone").asBoolean()).isTrue();
+    }
+
+    @Test
+    void writesInstantsInUtcWithAllNineDigitsOfTheirFraction() throws Exception {
+        for (String instant : List.of(
+                "2026-11-22T01:12:42.783504249Z",
+                "2026-11-22T01:12:42.000004200Z",
+                "2026-11-22T01:12:43.000000000Z",
+                "1999-12-31T23:59:59.999999999Z")) {
+            AccessLogHandler.JsonLine line = new AccessLogHandler.JsonLine();
+            line.put("ts", Instant.parse(instant));
+
+            assertThat(line.toString()).isEqualTo("{\"ts\":\"" + instant + "\"}");
+        }
     }
 
     @Test
