@@ -28,7 +28,6 @@ import io.gatehouse.node.http.PinConfigHandler;
 import io.gatehouse.node.http.ReceiveJsonHandler;
 import io.gatehouse.node.http.RequestIdHandler;
 import io.gatehouse.node.http.RouteHandler;
-import io.gatehouse.node.logging.AccessLog;
 import io.gatehouse.node.metrics.GatewayMetrics;
 import io.gatehouse.node.semantic.PromptEmbedder;
 import io.gatehouse.providers.ChatRequest;
@@ -66,7 +65,7 @@ final class DataPlane {
             PromptEmbedder embedder,
             String leasePrefix,
             GatewayMetrics metrics,
-            AccessLog accessLog,
+            boolean writeAccessLog,
             BooleanSupplier ready,
             Supplier<@Nullable String> degraded) {
         Parts {
@@ -79,7 +78,6 @@ final class DataPlane {
             requireNonNull(embedder, "embedder");
             requireNonNull(leasePrefix, "leasePrefix");
             requireNonNull(metrics, "metrics");
-            requireNonNull(accessLog, "accessLog");
             requireNonNull(ready, "ready");
             requireNonNull(degraded, "degraded");
         }
@@ -131,7 +129,7 @@ final class DataPlane {
                                 HealthHandler.ENDPOINT, HealthHandler.readiness(parts.ready(), parts.degraded())));
 
         HttpHandler root = new ErrorGuardHandler(new RequestIdHandler(
-                parts.nodeName(), new AccessLogHandler(parts.accessLog(), parts.metrics(), routes)));
+                parts.nodeName(), new AccessLogHandler(parts.writeAccessLog(), parts.metrics(), routes)));
         return new Pipeline(root, inFlight);
     }
 

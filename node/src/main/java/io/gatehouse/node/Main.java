@@ -1,5 +1,6 @@
 package io.gatehouse.node;
 
+import ch.qos.logback.classic.LoggerContext;
 import io.gatehouse.admin.config.ConfigException;
 import io.gatehouse.admin.config.ConfigLoader;
 import io.gatehouse.admin.config.EmbeddedDefault;
@@ -80,8 +81,15 @@ public final class Main {
             return 1;
         }
         Runtime.getRuntime()
-                // Stopping the node also writes the access log lines still buffered.
-                .addShutdownHook(new Thread(node::stop, "gatehouse-shutdown"));
+                .addShutdownHook(new Thread(
+                        () -> {
+                            node.stop();
+                            // Writes the access log lines still queued; the writer thread is a daemon.
+                            if (LoggerFactory.getILoggerFactory() instanceof LoggerContext logging) {
+                                logging.stop();
+                            }
+                        },
+                        "gatehouse-shutdown"));
         Logger log = LoggerFactory.getLogger(Main.class);
         log.debug("main thread done; serving until stopped");
         try {

@@ -20,7 +20,6 @@ import io.gatehouse.cluster.ClusterSettings;
 import io.gatehouse.cluster.cache.ResponseCache;
 import io.gatehouse.cluster.limits.LeasedRateLimits;
 import io.gatehouse.cluster.limits.RateLimits;
-import io.gatehouse.node.logging.AccessLog;
 import io.gatehouse.node.metrics.GatewayMetrics;
 import io.gatehouse.node.semantic.PromptEmbedder;
 import io.gatehouse.node.upstream.IoThreadTransport;
@@ -104,11 +103,6 @@ public final class Node {
                     Thread.ofPlatform().name("gatehouse-timer").daemon().factory());
             resources.register(scheduler::shutdownNow);
             GatewayMetrics metrics = resources.register(new GatewayMetrics(nodeConfig.name()));
-            // Closed after the server stops: the lines of the last requests are written before it ends.
-            AccessLog accessLog = resources.register(
-                    nodeConfig.accessLog() == NodeConfig.AccessLogOutput.OFF
-                            ? AccessLog.off()
-                            : AccessLog.toStandardOutput());
             // Plain-HTTP calls made on an IO thread go out on that thread's own connections; the
             // shared client sends the rest (TLS, HTTP/2, other threads).
             IoThreadTransport direct = resources.register(new IoThreadTransport(
@@ -158,7 +152,7 @@ public final class Node {
                     embedder,
                     cluster.leasePrefix(),
                     metrics,
-                    accessLog,
+                    nodeConfig.accessLog() == NodeConfig.AccessLogOutput.STDOUT,
                     ready,
                     degraded));
             // Admin calls block on the database; they get threads of their own, never the data plane's.

@@ -2,7 +2,6 @@ package io.gatehouse.node.http;
 
 import static java.util.Objects.requireNonNull;
 
-import io.gatehouse.node.logging.AccessLog;
 import io.gatehouse.node.metrics.GatewayMetrics;
 import io.gatehouse.node.routing.Route;
 import io.gatehouse.node.routing.Target;
@@ -16,20 +15,25 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * When a request ends, writes its access log line (one JSON object: id, principal, model,
  * provider, status, latency, tokens; never credentials or prompt text) and records its metrics.
- * The line is handed to the {@link AccessLog}, whose own thread writes it, so the thread that ended
- * the request does not wait for the console.
+ * The line goes through an asynchronous appender, so the thread that ended the request does not
+ * wait for the console.
  */
 public final class AccessLogHandler implements HttpHandler {
-    private final AccessLog accessLog;
+    private static final Logger access = LoggerFactory.getLogger("gatehouse.access");
+
+    private final boolean writeLines;
     private final GatewayMetrics metrics;
     private final HttpHandler next;
 
-    public AccessLogHandler(AccessLog accessLog, GatewayMetrics metrics, HttpHandler next) {
-        this.accessLog = requireNonNull(accessLog, "accessLog");
+    /** With {@code writeLines} false ({@code node.access_log: off}) it records metrics only. */
+    public AccessLogHandler(boolean writeLines, GatewayMetrics metrics, HttpHandler next) {
+        this.writeLines = writeLines;
         this.metrics = requireNonNull(metrics, "metrics");
         this.next = requireNonNull(next, "next");
     }
@@ -70,7 +74,7 @@ public final class AccessLogHandler implements HttpHandler {
         if (error != null && target != null && (error.status() >= 500 || error.status() == 429)) {
             metrics.upstreamError(model, provider, upstreamErrorKind(error.status()));
         }
-        if (!accessLog.isOn() || HealthHandler.ENDPOINT.equals(endpoint)) {
+        if (!writeLines || !access.isInfoEnabled() || HealthHandler.ENDPOINT.equals(endpoint)) {
             return;
         }
         // Written by hand rather than through a Jackson tree: this runs on the I/O thread for every
@@ -116,7 +120,7 @@ public final class AccessLogHandler implements HttpHandler {
         if (clientGone) {
             line.put("client_gone", true);
         }
-        accessLog.write(line.toString());
+        access.info(line.toString());
     }
 
     /** One JSON object written field by field, as Jackson would write it. Not thread-safe. */
@@ -192,8 +196,8 @@ public final class AccessLogHandler implements HttpHandler {
 
     /**
      * The text of a second, up to its fraction ({@code "2026-11-22T01:12:42."}), kept for the next
-     * line of the same second: {@code Instant.toString} formats the whole instant field by field
-     * for every line.
+     * line of the same second. Unlike {@code Instant.toString}, which drops trailing zeros, every
+     * stamp has the same width, so the lines' stamps sort as text.
      */
     private record UtcSeconds(long epochSecond, String text) {
         private static final DateTimeFormatter FORMAT =
