@@ -245,16 +245,10 @@ public final class SideBySide {
                     portkey.close();
                 }
             }
-            single.awaitReady(client, base.startTimeoutMillis());
-            targets.add(new AddedLatency.Target(
-                    "gh-single", "Gatehouse, 1 node, full pipeline", single.chatUri(), Map.of(), single));
-            members.put("gh-single", List.of(new Member("node", () -> pidsOf(single), single)));
+            Systems nodes = new Systems(targets, members, client, base.startTimeoutMillis());
+            nodes.add("gh-single", "Gatehouse, 1 node, full pipeline", single);
             if (baseline != null) {
-                NodeProcess node = baseline;
-                node.awaitReady(client, base.startTimeoutMillis());
-                targets.add(new AddedLatency.Target(
-                        "gh-baseline", "Gatehouse, 1 node, baseline build", node.chatUri(), Map.of(), node));
-                members.put("gh-baseline", List.of(new Member("node", () -> pidsOf(node), node)));
+                nodes.add("gh-baseline", "Gatehouse, 1 node, baseline build", baseline);
                 notes.add("Baseline build: " + settings.baselineJar() + ", run as a second single node beside this"
                         + " build's, with the same config"
                         + (settings.baselineCache()
@@ -262,26 +256,10 @@ public final class SideBySide {
                                 : " but no response cache (-Dbench.baselineCache=true gives it the cache too)."));
             }
             if (bare != null) {
-                NodeProcess node = bare;
-                node.awaitReady(client, base.startTimeoutMillis());
-                targets.add(new AddedLatency.Target(
-                        "gh-bare",
-                        "Gatehouse, 1 node, the relay alone (no JWT, policies, limits or cache)",
-                        node.chatUri(),
-                        Map.of(),
-                        node));
-                members.put("gh-bare", List.of(new Member("node", () -> pidsOf(node), node)));
+                nodes.add("gh-bare", "Gatehouse, 1 node, the relay alone (no JWT, policies, limits or cache)", bare);
             }
             if (bareQuiet != null) {
-                NodeProcess node = bareQuiet;
-                node.awaitReady(client, base.startTimeoutMillis());
-                targets.add(new AddedLatency.Target(
-                        "gh-bare-quiet",
-                        "Gatehouse, 1 node, the relay alone, access log off",
-                        node.chatUri(),
-                        Map.of(),
-                        node));
-                members.put("gh-bare-quiet", List.of(new Member("node", () -> pidsOf(node), node)));
+                nodes.add("gh-bare-quiet", "Gatehouse, 1 node, the relay alone, access log off", bareQuiet);
                 notes.add("The relay alone, access log off (node.access_log: off): a floor that shows what the"
                         + " access line costs.");
             }
@@ -391,6 +369,19 @@ public final class SideBySide {
             } catch (Exception e) {
                 System.out.println("stopping " + c + ": " + e);
             }
+        }
+    }
+
+    /** The systems under test, to which a started node is added once it is ready. */
+    private record Systems(
+            List<AddedLatency.Target> targets,
+            Map<String, List<Member>> members,
+            BenchClient client,
+            long startTimeoutMillis) {
+        void add(String key, String label, NodeProcess node) throws InterruptedException {
+            node.awaitReady(client, startTimeoutMillis);
+            targets.add(new AddedLatency.Target(key, label, node.chatUri(), Map.of(), node));
+            members.put(key, List.of(new Member("node", () -> pidsOf(node), node)));
         }
     }
 
