@@ -2,12 +2,18 @@ package io.gatehouse.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.hazelcast.core.ReadOnly;
+import com.hazelcast.map.EntryProcessor;
 import io.gatehouse.cluster.limits.BucketResult;
+import io.gatehouse.cluster.limits.HazelcastRateLimits;
 import io.gatehouse.cluster.limits.RateLimits;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -15,6 +21,7 @@ import org.junit.jupiter.api.Test;
 /** Three real Hazelcast members on loopback sharing limits. */
 class ClusterLimitsTest {
     private static final List<ClusterMember> members = new ArrayList<>();
+    private static final String HAZELCAST_ANSWERING_THREAD = "hz\\..*\\.(partition-operation\\.thread|response)-\\d+";
 
     @BeforeAll
     static void formCluster() throws Exception {
@@ -87,5 +94,55 @@ class ClusterLimitsTest {
             granted = b.acquireSlot("cc:team", 2, "b/2").get().granted();
         }
         assertThat(granted).isTrue();
+    }
+
+    @Test
+    void whatIsChainedToACheckRunsOnTheThreadThatAnsweredIt() throws Exception {
+        String key = "rt:answering-thread";
+        ClusterMember owner =
+                members.stream().filter(m -> m.ownsKey(key)).findFirst().orElseThrow();
+        ClusterMember other =
+                members.stream().filter(m -> !m.ownsKey(key)).findFirst().orElseThrow();
+        // The key's partition is held until both stages below are chained, so neither answer is in yet.
+        owner.hazelcast().getMap(HazelcastRateLimits.BUCKETS).submitToKey(key, new HoldPartition());
+        try {
+            CompletableFuture<String> local = owner.rateLimits()
+                    .takeAll(key, new long[] {10}, new long[] {1})
+                    .thenApply(answer -> Thread.currentThread().getName());
+            CompletableFuture<String> remote = other.rateLimits()
+                    .takeAll(key, new long[] {10}, new long[] {1})
+                    .thenApply(answer -> Thread.currentThread().getName());
+            HoldPartition.release();
+
+            // The partition thread, or the response thread where the answer waits for a backup's.
+            assertThat(local.get(10, TimeUnit.SECONDS)).matches(HAZELCAST_ANSWERING_THREAD);
+            assertThat(remote.get(10, TimeUnit.SECONDS)).matches(HAZELCAST_ANSWERING_THREAD);
+        } finally {
+            HoldPartition.release();
+        }
+    }
+
+    /** Keeps its key's partition thread busy until {@link #release}, or 10 s at most. */
+    private static final class HoldPartition implements EntryProcessor<Object, Object, Object>, ReadOnly {
+        private static volatile CountDownLatch released = new CountDownLatch(1);
+
+        static void release() {
+            released.countDown();
+        }
+
+        @Override
+        public Object process(Map.Entry<Object, Object> entry) {
+            try {
+                released.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return null;
+        }
+
+        @Override
+        public @Nullable EntryProcessor<Object, Object, Object> getBackupProcessor() {
+            return null;
+        }
     }
 }

@@ -9,7 +9,9 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.function.Function;
 
 /**
  * {@link RateLimits} on two Hazelcast maps updated by entry processors. While the cluster has fewer
@@ -22,13 +24,7 @@ public final class HazelcastRateLimits implements RateLimits {
     public static final String BUCKETS = "gatehouse.limits.buckets";
     public static final String SLOTS = "gatehouse.limits.slots";
 
-    /**
-     * Runs the small conversion of a check's answer, and whatever the caller chained to it without
-     * an executor of its own, on the thread that completed the operation (the partition thread for a
-     * key this member owns, else the response thread) instead of handing it to Hazelcast's default
-     * executor first: one thread wake-up less per check. Callers must chain only non-blocking work
-     * (such as handing the answer to their own thread), as the request path does.
-     */
+    /** Runs a stage on the thread that completed the stage before it. */
     private static final Executor SAME_THREAD = Runnable::run;
 
     private final IMap<String, long[]> buckets;
@@ -55,9 +51,9 @@ public final class HazelcastRateLimits implements RateLimits {
 
     @Override
     public CompletableFuture<BucketResult> take(String key, long capacity, long amount) {
-        return buckets.submitToKey(key, new TakeTokens(capacity, amount, false, expectedMembers))
-                .thenApplyAsync(HazelcastRateLimits::result, SAME_THREAD)
-                .toCompletableFuture();
+        return answered(
+                buckets.submitToKey(key, new TakeTokens(capacity, amount, false, expectedMembers)),
+                HazelcastRateLimits::result);
     }
 
     @Override
@@ -69,9 +65,9 @@ public final class HazelcastRateLimits implements RateLimits {
 
     @Override
     public CompletableFuture<List<BucketResult>> takeAll(String key, long[] capacities, long[] amounts) {
-        return buckets.submitToKey(key, new TakeBuckets(capacities, amounts, false, expectedMembers))
-                .thenApplyAsync(HazelcastRateLimits::results, SAME_THREAD)
-                .toCompletableFuture();
+        return answered(
+                buckets.submitToKey(key, new TakeBuckets(capacities, amounts, false, expectedMembers)),
+                HazelcastRateLimits::results);
     }
 
     /** The answers of a take for a lease, and the extras it got for the lease, per bucket. */
@@ -82,13 +78,10 @@ public final class HazelcastRateLimits implements RateLimits {
      * {@code i} for a local lease, as long as that leaves the bucket at least half full.
      */
     CompletableFuture<Lent> takeAllAndLend(String key, long[] capacities, long[] amounts, long[] extras) {
-        return buckets.submitToKey(key, new TakeBuckets(capacities, amounts, extras, false, expectedMembers))
-                .thenApplyAsync(
-                        r -> new Lent(
-                                results(r, capacities.length),
-                                Arrays.copyOfRange(r, r.length - extras.length, r.length)),
-                        SAME_THREAD)
-                .toCompletableFuture();
+        return answered(
+                buckets.submitToKey(key, new TakeBuckets(capacities, amounts, extras, false, expectedMembers)),
+                r -> new Lent(
+                        results(r, capacities.length), Arrays.copyOfRange(r, r.length - extras.length, r.length)));
     }
 
     /** The size of the whole cluster, as configured. */
@@ -111,9 +104,9 @@ public final class HazelcastRateLimits implements RateLimits {
 
     @Override
     public CompletableFuture<BucketResult> acquireSlot(String key, long limit, String leaseId) {
-        return slots.submitToKey(key, new SlotLeases(SlotLeases.ACQUIRE, leaseId, limit, expectedMembers))
-                .thenApplyAsync(HazelcastRateLimits::result, SAME_THREAD)
-                .toCompletableFuture();
+        return answered(
+                slots.submitToKey(key, new SlotLeases(SlotLeases.ACQUIRE, leaseId, limit, expectedMembers)),
+                HazelcastRateLimits::result);
     }
 
     @Override
@@ -124,6 +117,30 @@ public final class HazelcastRateLimits implements RateLimits {
     /** Releases every slot whose lease id starts with {@code prefix} (a departed member's). */
     public void releaseSlotsOf(String prefix) {
         slots.executeOnEntries(new SlotLeases(SlotLeases.PURGE_PREFIX, prefix, 0, 0));
+    }
+
+    /**
+     * The answer of {@code operation}, converted, as a plain future completed on the thread that
+     * completed the operation: the partition thread for a key this member owns, else the response
+     * thread. Whatever the caller chains to it without an executor of its own runs there too. (A
+     * Hazelcast future runs such stages on its default executor instead: one thread wake-up more
+     * per check.) Callers must chain only non-blocking work, such as handing the answer to their
+     * own thread, as the request path does.
+     */
+    private static <T, R> CompletableFuture<R> answered(CompletionStage<T> operation, Function<T, R> convert) {
+        CompletableFuture<R> answer = new CompletableFuture<>();
+        operation
+                .thenApplyAsync(convert, SAME_THREAD)
+                .whenCompleteAsync(
+                        (value, failure) -> {
+                            if (failure == null) {
+                                answer.complete(value);
+                            } else {
+                                answer.completeExceptionally(failure);
+                            }
+                        },
+                        SAME_THREAD);
+        return answer;
     }
 
     private static BucketResult result(long[] r) {
