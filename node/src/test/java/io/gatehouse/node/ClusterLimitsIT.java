@@ -43,6 +43,12 @@ class ClusterLimitsIT {
     }
 
     private void startCluster(String limits) throws Exception {
+        // Generous, so checks on this loaded 2-core machine never fall back to fail-open.
+        startCluster(limits, "{ timeout: 10s, on_unavailable: closed }");
+    }
+
+    /** Three nodes with one policy of {@code limits} for every request, checked as {@code checks} says. */
+    private void startCluster(String limits, String checks) throws Exception {
         List<Integer> ports = NodeProcess.freePorts(9);
         String members = "[\"127.0.0.1:" + ports.get(6) + "\", \"127.0.0.1:" + ports.get(7) + "\", \"127.0.0.1:"
                 + ports.get(8) + "\"]";
@@ -55,14 +61,13 @@ class ClusterLimitsIT {
                     models:
                       - name: demo
                         deployments: [{ provider: mock }]
-                    # Generous, so checks on this loaded 2-core machine never fall back to fail-open.
-                    limits: { timeout: 10s, on_unavailable: closed }
+                    limits: %s
                     policies:
                       - name: everyone
                         when: "true"
                         limits: %s
                     """.formatted(
-                            i, ports.get(2 * i), ports.get(2 * i + 1), ports.get(6), ports.get(6 + i), members, limits);
+                    i, ports.get(2 * i), ports.get(2 * i + 1), ports.get(6), ports.get(6 + i), members, checks, limits);
             nodes.add(NodeProcess.start(dir, "node-" + i, yaml, ports.get(2 * i), ports.get(2 * i + 1)));
         }
         awaitMembers(3);
@@ -217,5 +222,45 @@ class ClusterLimitsIT {
         assertThat((double) run.admitted()).isLessThanOrEqualTo(bound + 0.01 * N);
         assertThat(run.admitted()).isGreaterThanOrEqualTo(N * 2 / 3);
         assertThat(run.limited()).isPositive();
+    }
+
+    @Test
+    void aCheckNotAnsweredInTimeIsRefusedWith503WhenLimitsAreClosed() throws Exception {
+        startCluster("{ rpm: " + N + ", key: \"'global'\" }", "{ timeout: 300ms, on_unavailable: closed }");
+        // With the other two frozen, no check can complete: the key's owner is frozen, or, if it is
+        // node-0, the check waits for its backup on a frozen member.
+        nodes.get(1).freeze();
+        nodes.get(2).freeze();
+        try {
+            long start = System.nanoTime();
+            HttpResponse<String> refused = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(nodes.get(0).baseUrl() + "/v1/chat/completions"))
+                                    .header("Content-Type", "application/json")
+                                    .timeout(Duration.ofSeconds(20))
+                                    .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"demo\","
+                                            + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+            Duration waited = Duration.ofNanos(System.nanoTime() - start);
+
+            assertThat(refused.statusCode()).isEqualTo(503);
+            assertThat(refused.body()).contains("\"code\":\"limits_unavailable\"");
+            assertThat(waited).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+            assertThat(metrics(nodes.get(0)))
+                    .contains("gatehouse_limits_unavailable_total{action=\"closed\",node=\"node-0\"} 1.0");
+        } finally {
+            nodes.get(1).thaw();
+            nodes.get(2).thaw();
+        }
+    }
+
+    private static String metrics(NodeProcess node) throws Exception {
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.adminPort() + "/metrics"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
     }
 }
