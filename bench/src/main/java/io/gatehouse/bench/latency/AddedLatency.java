@@ -243,7 +243,8 @@ public final class AddedLatency {
      * The full pipeline: JWT, five policies with rpm and tpm limits, and the response cache (every
      * request of the harness is new, so each is a miss). The deciding policy matches exactly, or as
      * {@code -Dbench.cacheMode} says ({@code semantic}: every prompt is embedded and every answer
-     * stored).
+     * stored). {@code -Dbench.extraConfig} adds top-level keys in YAML's flow style, for variants
+     * such as {@code limits: { local_lease: 0 }} (every limit check at its key's owner).
      */
     static String securedConfig(LoopbackServer upstream, BenchIssuer issuer) {
         return securedConfig(upstream, issuer, System.getProperty("bench.cacheMode")) + "cache: { ttl: 10m }\n";
@@ -263,7 +264,9 @@ public final class AddedLatency {
                 + "        jwks_url: \"" + issuer.jwksUrl() + "\"\n"
                 + "        audiences: [" + BenchIssuer.AUDIENCE + "]\n"
                 + "        tenant_claim: " + BenchIssuer.TENANT_CLAIM + "\n"
-                + BenchPolicies.yaml(cacheMode);
+                + BenchPolicies.yaml(cacheMode)
+                + System.getProperty("bench.extraConfig", "")
+                + "\n";
     }
 
     static int freePort() throws IOException {
