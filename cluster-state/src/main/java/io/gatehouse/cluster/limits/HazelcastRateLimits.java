@@ -9,9 +9,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executor;
-import java.util.function.Function;
 
 /**
  * {@link RateLimits} on two Hazelcast maps updated by entry processors. While the cluster has fewer
@@ -24,17 +21,16 @@ public final class HazelcastRateLimits implements RateLimits {
     public static final String BUCKETS = "gatehouse.limits.buckets";
     public static final String SLOTS = "gatehouse.limits.slots";
 
-    /** Runs a stage on the thread that completed the stage before it. */
-    private static final Executor SAME_THREAD = Runnable::run;
-
-    private final IMap<String, long[]> buckets;
-    private final IMap<String, HashMap<String, Long>> slots;
+    private final KeyOperations<long[]> buckets;
+    private final KeyOperations<HashMap<String, Long>> slots;
+    private final IMap<String, HashMap<String, Long>> slotMap;
     private final int expectedMembers;
 
     public HazelcastRateLimits(HazelcastInstance hazelcast, int expectedMembers) {
         requireNonNull(hazelcast, "hazelcast");
-        this.buckets = hazelcast.getMap(BUCKETS);
-        this.slots = hazelcast.getMap(SLOTS);
+        this.buckets = new KeyOperations<>(hazelcast.getMap(BUCKETS));
+        this.slotMap = hazelcast.getMap(SLOTS);
+        this.slots = new KeyOperations<>(slotMap);
         this.expectedMembers = expectedMembers;
     }
 
@@ -51,23 +47,21 @@ public final class HazelcastRateLimits implements RateLimits {
 
     @Override
     public CompletableFuture<BucketResult> take(String key, long capacity, long amount) {
-        return answered(
-                buckets.submitToKey(key, new TakeTokens(capacity, amount, false, expectedMembers)),
-                HazelcastRateLimits::result);
+        return buckets.submit(
+                key, new TakeTokens(capacity, amount, false, expectedMembers), HazelcastRateLimits::result);
     }
 
     @Override
     public void adjust(String key, long capacity, long amount) {
         if (amount != 0) {
-            buckets.submitToKey(key, new TakeTokens(capacity, -amount, true, expectedMembers));
+            buckets.send(key, new TakeTokens(capacity, -amount, true, expectedMembers));
         }
     }
 
     @Override
     public CompletableFuture<List<BucketResult>> takeAll(String key, long[] capacities, long[] amounts) {
-        return answered(
-                buckets.submitToKey(key, new TakeBuckets(capacities, amounts, false, expectedMembers)),
-                HazelcastRateLimits::results);
+        return buckets.submit(
+                key, new TakeBuckets(capacities, amounts, false, expectedMembers), HazelcastRateLimits::results);
     }
 
     /** The answers of a take for a lease, and the extras it got for the lease, per bucket. */
@@ -78,8 +72,9 @@ public final class HazelcastRateLimits implements RateLimits {
      * {@code i} for a local lease, as long as that leaves the bucket at least half full.
      */
     CompletableFuture<Lent> takeAllAndLend(String key, long[] capacities, long[] amounts, long[] extras) {
-        return answered(
-                buckets.submitToKey(key, new TakeBuckets(capacities, amounts, extras, false, expectedMembers)),
+        return buckets.submit(
+                key,
+                new TakeBuckets(capacities, amounts, extras, false, expectedMembers),
                 r -> new Lent(
                         results(r, capacities.length), Arrays.copyOfRange(r, r.length - extras.length, r.length)));
     }
@@ -98,49 +93,24 @@ public final class HazelcastRateLimits implements RateLimits {
             any |= amounts[i] != 0;
         }
         if (any) {
-            buckets.submitToKey(key, new TakeBuckets(capacities, negated, true, expectedMembers));
+            buckets.send(key, new TakeBuckets(capacities, negated, true, expectedMembers));
         }
     }
 
     @Override
     public CompletableFuture<BucketResult> acquireSlot(String key, long limit, String leaseId) {
-        return answered(
-                slots.submitToKey(key, new SlotLeases(SlotLeases.ACQUIRE, leaseId, limit, expectedMembers)),
-                HazelcastRateLimits::result);
+        return slots.submit(
+                key, new SlotLeases(SlotLeases.ACQUIRE, leaseId, limit, expectedMembers), HazelcastRateLimits::result);
     }
 
     @Override
     public void releaseSlot(String key, String leaseId) {
-        slots.submitToKey(key, new SlotLeases(SlotLeases.RELEASE, leaseId, 0, 0));
+        slots.send(key, new SlotLeases(SlotLeases.RELEASE, leaseId, 0, 0));
     }
 
     /** Releases every slot whose lease id starts with {@code prefix} (a departed member's). */
     public void releaseSlotsOf(String prefix) {
-        slots.executeOnEntries(new SlotLeases(SlotLeases.PURGE_PREFIX, prefix, 0, 0));
-    }
-
-    /**
-     * The answer of {@code operation}, converted, as a plain future completed on the thread that
-     * completed the operation: the partition thread for a key this member owns, else the response
-     * thread. Whatever the caller chains to it without an executor of its own runs there too. (A
-     * Hazelcast future runs such stages on its default executor instead: one thread wake-up more
-     * per check.) Callers must chain only non-blocking work, such as handing the answer to their
-     * own thread, as the request path does.
-     */
-    private static <T, R> CompletableFuture<R> answered(CompletionStage<T> operation, Function<T, R> convert) {
-        CompletableFuture<R> answer = new CompletableFuture<>();
-        operation
-                .thenApplyAsync(convert, SAME_THREAD)
-                .whenCompleteAsync(
-                        (value, failure) -> {
-                            if (failure == null) {
-                                answer.complete(value);
-                            } else {
-                                answer.completeExceptionally(failure);
-                            }
-                        },
-                        SAME_THREAD);
-        return answer;
+        slotMap.executeOnEntries(new SlotLeases(SlotLeases.PURGE_PREFIX, prefix, 0, 0));
     }
 
     private static BucketResult result(long[] r) {
