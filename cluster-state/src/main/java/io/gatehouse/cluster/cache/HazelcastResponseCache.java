@@ -11,11 +11,11 @@ import com.hazelcast.config.MaxSizePolicy;
 import com.hazelcast.config.NearCacheConfig;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
+import io.gatehouse.cluster.Completions;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -48,9 +48,8 @@ public final class HazelcastResponseCache implements ResponseCache, AutoCloseabl
     private static final Logger log = LoggerFactory.getLogger(HazelcastResponseCache.class);
     private static final byte[] NONE = new byte[0];
     /** Opening runs on the thread that completed the lookup: no hand-off before the caller's own. */
-    private static final Executor SAME_THREAD = Runnable::run;
-
     private final IMap<String, byte[]> answers;
+
     private final AnswerSeal seal;
     private final KeyIndex index = new KeyIndex();
     private final KeyAnnouncements announcements;
@@ -98,17 +97,13 @@ public final class HazelcastResponseCache implements ResponseCache, AutoCloseabl
         if (!index.mayHold(key)) {
             return CompletableFuture.completedFuture(NONE);
         }
-        return answers.getAsync(key)
-                .thenApplyAsync(
-                        stored -> {
-                            if (stored == null) {
-                                index.gone(key);
-                                return NONE;
-                            }
-                            return unexpired(seal.open(FORMAT + key, stored));
-                        },
-                        SAME_THREAD)
-                .toCompletableFuture();
+        return Completions.onCompletingThread(answers.getAsync(key), stored -> {
+            if (stored == null) {
+                index.gone(key);
+                return NONE;
+            }
+            return unexpired(seal.open(FORMAT + key, stored));
+        });
     }
 
     @Override
@@ -129,7 +124,7 @@ public final class HazelcastResponseCache implements ResponseCache, AutoCloseabl
                                 log.debug("an answer could not be cached: {}", failure.toString());
                             }
                         },
-                        SAME_THREAD); // no hand-off to another thread per answer stored
+                        Completions.SAME_THREAD); // no hand-off to another thread per answer stored
     }
 
     /** The answer in an opened value, or none if it did not open or its time to live is over. */

@@ -9,9 +9,9 @@ import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.MaxSizePolicy;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
+import io.gatehouse.cluster.Completions;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +27,6 @@ public final class HazelcastSemanticIndex implements SemanticIndex {
     public static final String PROMPTS = "gatehouse.cache.prompts";
 
     private static final Logger log = LoggerFactory.getLogger(HazelcastSemanticIndex.class);
-    private static final Executor SAME_THREAD = Runnable::run;
 
     private final IMap<String, byte[]> prompts;
     private final AnswerSeal seal;
@@ -55,9 +54,8 @@ public final class HazelcastSemanticIndex implements SemanticIndex {
 
     @Override
     public CompletableFuture<String> nearest(String scope, float[] embedding, double threshold) {
-        return prompts.getAsync(scope)
-                .thenApplyAsync(stored -> nearestIn(scope, stored, embedding, threshold), SAME_THREAD)
-                .toCompletableFuture();
+        return Completions.onCompletingThread(
+                prompts.getAsync(scope), stored -> nearestIn(scope, stored, embedding, threshold));
     }
 
     private String nearestIn(String scope, byte[] stored, float[] embedding, double threshold) {
@@ -87,6 +85,6 @@ public final class HazelcastSemanticIndex implements SemanticIndex {
                                 log.debug("a prompt could not be indexed: {}", failure.toString());
                             }
                         },
-                        SAME_THREAD);
+                        Completions.SAME_THREAD);
     }
 }

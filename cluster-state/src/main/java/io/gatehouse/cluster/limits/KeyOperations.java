@@ -5,8 +5,8 @@ import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.IMap;
 import com.hazelcast.map.impl.proxy.MapProxyImpl;
 import com.hazelcast.spi.impl.NodeEngine;
+import io.gatehouse.cluster.Completions;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 import java.util.function.Function;
 
 /**
@@ -20,9 +20,6 @@ import java.util.function.Function;
  * Thread-safe.
  */
 final class KeyOperations<V> {
-    /** Runs a stage on the thread that completed the stage before it. */
-    private static final Executor SAME_THREAD = Runnable::run;
-
     private final MapProxyImpl<String, V> map;
     private final NodeEngine member;
 
@@ -38,23 +35,9 @@ final class KeyOperations<V> {
      * handing the answer to their own thread, as the request path does.
      */
     <T, R> CompletableFuture<R> submit(String key, EntryProcessor<String, V, T> processor, Function<T, R> convert) {
-        CompletableFuture<R> answer = new CompletableFuture<>();
-        map.executeOnKeyInternal(key, aware(processor))
-                .whenCompleteAsync(
-                        (value, failure) -> {
-                            if (failure != null) {
-                                answer.completeExceptionally(failure);
-                                return;
-                            }
-                            try {
-                                T result = member.getSerializationService().toObject(value);
-                                answer.complete(convert.apply(result));
-                            } catch (RuntimeException e) {
-                                answer.completeExceptionally(e);
-                            }
-                        },
-                        SAME_THREAD);
-        return answer;
+        return Completions.onCompletingThread(
+                map.executeOnKeyInternal(key, aware(processor)),
+                answer -> convert.apply(member.getSerializationService().<T>toObject(answer)));
     }
 
     /** Runs {@code processor} on {@code key}'s owner, its answer not wanted. */

@@ -14,17 +14,11 @@ import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HeaderMap;
 import io.undertow.util.HttpString;
-import io.undertow.util.SameThreadExecutor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
-import org.xnio.XnioExecutor;
-import org.xnio.XnioIoThread;
 
 /**
  * Enforces one scope of cluster-wide limits (the caller's, from the policy decision, or a
@@ -134,45 +128,11 @@ public final class AdmitHandler implements HttpHandler {
             admit(exchange, limit, checks, null, started);
             return;
         }
-        long timeoutMillis = ActiveConfig.of(exchange).limits().timeout().toMillis();
-        exchange.dispatch(
-                SameThreadExecutor.INSTANCE,
-                () -> awaitAnswers(exchange, limit, checks, answered, timeoutMillis, started));
-    }
-
-    /**
-     * Admits once every check has answered, or with a failure once {@code timeoutMillis} have passed,
-     * on the exchange's IO thread either way. The timer is the IO thread's own, so a check costs no
-     * other thread's wake-up; the answer's arrival removes it.
-     */
-    private void awaitAnswers(
-            HttpServerExchange exchange,
-            LimitScope limit,
-            List<Check> checks,
-            CompletableFuture<?> answered,
-            long timeoutMillis,
-            long started) {
-        XnioIoThread io = exchange.getIoThread();
-        AtomicBoolean decided = new AtomicBoolean();
-        XnioExecutor.Key timer = io.executeAfter(
-                () -> {
-                    if (decided.compareAndSet(false, true)) {
-                        admit(
-                                exchange,
-                                limit,
-                                checks,
-                                new TimeoutException("no answer in " + timeoutMillis + " ms"),
-                                started);
-                    }
-                },
-                timeoutMillis,
-                TimeUnit.MILLISECONDS);
-        answered.whenComplete((ignored, failure) -> {
-            if (decided.compareAndSet(false, true)) {
-                timer.remove();
-                io.execute(() -> admit(exchange, limit, checks, failure, started));
-            }
-        });
+        IoThreadWait.await(
+                exchange,
+                answered,
+                ActiveConfig.of(exchange).limits().timeout().toMillis(),
+                (ignored, failure) -> admit(exchange, limit, checks, failure, started));
     }
 
     private void admit(

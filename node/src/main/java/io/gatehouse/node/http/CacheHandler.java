@@ -17,11 +17,9 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
-import io.undertow.util.SameThreadExecutor;
 import java.nio.ByteBuffer;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -122,12 +120,11 @@ public final class CacheHandler implements HttpHandler {
             answer(exchange, request, lookup.join(), null);
             return;
         }
-        CompletableFuture<Found> timed =
-                lookup.orTimeout(settings.lookupTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        exchange.dispatch(
-                SameThreadExecutor.INSTANCE,
-                () -> timed.whenComplete((found, failure) ->
-                        exchange.getIoThread().execute(() -> answer(exchange, request, found, failure))));
+        IoThreadWait.await(
+                exchange,
+                lookup,
+                settings.lookupTimeout().toMillis(),
+                (found, failure) -> answer(exchange, request, found, failure));
     }
 
     /** The answer to the prompt nearest {@code prompt} in its scope, if one is near enough. */
