@@ -122,6 +122,34 @@ class ClusterLimitsTest {
         }
     }
 
+    @Test
+    void aStageChainedToACheckMaySendMoreChecksFromTheThreadThatAnsweredIt() throws Exception {
+        String key = "rt:chained";
+        String elsewhere = "rt:chained-elsewhere";
+        long[] capacity = {10};
+        long[] one = {1};
+        for (ClusterMember member : members) {
+            // On whichever thread the answer arrives (partition or response thread), the stage gives
+            // one back and takes one under another key, as a request's give-back or a lease's return does.
+            CompletableFuture<BucketResult> chained = member.rateLimits()
+                    .takeAll(key, capacity, one)
+                    .thenCompose(taken -> {
+                        member.rateLimits().adjustAll(key, capacity, one);
+                        return member.rateLimits().takeAll(elsewhere, capacity, one);
+                    })
+                    .thenApply(answers -> answers.get(0));
+
+            assertThat(chained.get(10, TimeUnit.SECONDS).granted()).isTrue();
+        }
+        // Every take under the first key was given back.
+        assertThat(members.get(0)
+                        .rateLimits()
+                        .takeAll(key, capacity, new long[] {10})
+                        .get(10, TimeUnit.SECONDS))
+                .singleElement()
+                .satisfies(answer -> assertThat(answer.granted()).isTrue());
+    }
+
     /** Keeps its key's partition thread busy until {@link #release}, or 10 s at most. */
     private static final class HoldPartition implements EntryProcessor<Object, Object, Object>, ReadOnly {
         private static volatile CountDownLatch released = new CountDownLatch(1);

@@ -47,9 +47,7 @@ public final class HazelcastResponseCache implements ResponseCache, AutoCloseabl
 
     private static final Logger log = LoggerFactory.getLogger(HazelcastResponseCache.class);
     private static final byte[] NONE = new byte[0];
-    /** Opening runs on the thread that completed the lookup: no hand-off before the caller's own. */
     private final IMap<String, byte[]> answers;
-
     private final AnswerSeal seal;
     private final KeyIndex index = new KeyIndex();
     private final KeyAnnouncements announcements;
@@ -97,6 +95,7 @@ public final class HazelcastResponseCache implements ResponseCache, AutoCloseabl
         if (!index.mayHold(key)) {
             return CompletableFuture.completedFuture(NONE);
         }
+        // Opened on the thread that completed the lookup: no hand-off before the caller's own.
         return Completions.onCompletingThread(answers.getAsync(key), stored -> {
             if (stored == null) {
                 index.gone(key);
