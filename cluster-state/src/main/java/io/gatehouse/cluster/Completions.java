@@ -11,7 +11,9 @@ import java.util.function.Function;
  * own futures run every stage chained without an executor on Hazelcast's default executor, one
  * thread wake-up more per call (docs/decisions/0005-limit-operations-on-the-answering-thread.md).
  * Whatever a caller chains to these runs on the completing thread too, so callers must chain only
- * non-blocking work, such as handing the answer to their own thread.
+ * non-blocking work, such as handing the answer to their own thread; a cluster call made there must
+ * be an asynchronous invocation ({@code getAsync}, {@code setAsync}, the limits' own operations),
+ * as Hazelcast refuses the others on those threads.
  */
 public final class Completions {
     /** Runs a stage on the thread that completed the stage before it. */
