@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Three nodes as separate processes on loopback forming one cluster, one limit on one key, and a
  * client spreading three times the limit across all of them as fast as it can. The limit is a
  * token bucket refilling continuously, so over a test of T seconds it admits N plus N*T/60; the
- * figures (printed to this test's output) are checked against that, within 1% of N.
+ * figures (printed to this test's output) are checked against that, within 1% of N. And what a
+ * node answers when the other members are frozen and no check can be answered in time.
  */
 class ClusterLimitsIT {
     private static final int N = 600;
