@@ -248,20 +248,11 @@ class ClusterLimitsIT {
             assertThat(refused.statusCode()).isEqualTo(503);
             assertThat(refused.body()).contains("\"code\":\"limits_unavailable\"");
             assertThat(waited).isGreaterThanOrEqualTo(Duration.ofMillis(300));
-            assertThat(metrics(nodes.get(0)))
+            assertThat(nodes.get(0).metrics())
                     .contains("gatehouse_limits_unavailable_total{action=\"closed\",node=\"node-0\"} 1.0");
         } finally {
             nodes.get(1).thaw();
             nodes.get(2).thaw();
         }
-    }
-
-    private static String metrics(NodeProcess node) throws Exception {
-        return HttpClient.newHttpClient()
-                .send(
-                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.adminPort() + "/metrics"))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString())
-                .body();
     }
 }

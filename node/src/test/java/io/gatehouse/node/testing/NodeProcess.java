@@ -82,6 +82,16 @@ public final class NodeProcess implements AutoCloseable {
         return adminPort;
     }
 
+    /** The node's metrics, in Prometheus text format, from its admin port. */
+    public String metrics() throws IOException, InterruptedException {
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/metrics"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
+    }
+
     public String log() throws IOException {
         return Files.readString(log);
     }
