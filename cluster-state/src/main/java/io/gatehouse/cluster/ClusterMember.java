@@ -42,11 +42,12 @@ public final class ClusterMember implements AutoCloseable {
     private static final String STARTED = "gatehouse.started";
 
     /**
-     * Hazelcast completes the futures of asynchronous calls (every limit check) on its default
-     * executor, which, like {@code CompletableFuture}'s, starts a new thread per callback when the
-     * JVM's common pool has fewer than two threads: on any host with two CPUs or fewer. A thread start
-     * per check made one check cost about 0.5 ms instead of 0.05 ms on such a host; callbacks run on
-     * this small pool there instead. The setter is Hazelcast-internal, hence this one place.
+     * Hazelcast completes the futures of asynchronous calls (the response cache's, the config bus's;
+     * the limit checks skip it, see {@code KeyOperations}) on its default executor, which, like
+     * {@code CompletableFuture}'s, starts a new thread per callback when the JVM's common pool has
+     * fewer than two threads: on any host with two CPUs or fewer. A thread start per call made one
+     * limit check cost about 0.5 ms instead of 0.05 ms on such a host; callbacks run on this small
+     * pool there instead. The setter is Hazelcast-internal, hence this one place.
      */
     private static final int ASYNC_THREADS = 2;
 
