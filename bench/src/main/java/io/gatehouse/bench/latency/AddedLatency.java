@@ -566,6 +566,15 @@ public final class AddedLatency {
 
         /** These settings with nodes started from {@code jar} instead. */
         Settings withNodeJar(Path jar) {
+            return with(jar, nodeJvmOptions);
+        }
+
+        /** These settings with nodes started with {@code options} as their JVM options instead. */
+        Settings withNodeJvmOptions(List<String> options) {
+            return with(nodeJar, options);
+        }
+
+        private Settings with(Path jar, List<String> options) {
             return new Settings(
                     mode,
                     warmupRounds,
@@ -582,10 +591,15 @@ public final class AddedLatency {
                     clockTicksPerSecond,
                     jfr,
                     java,
-                    nodeJvmOptions,
+                    options,
                     jar,
                     workDir,
                     out);
+        }
+
+        /** JVM options given as one string, split at spaces as {@code bin/gatehouse} splits them. */
+        static List<String> jvmOptions(String options) {
+            return List.of(options.trim().split("\\s+"));
         }
 
         static Settings fromSystemProperties(String mode) {
@@ -615,9 +629,7 @@ public final class AddedLatency {
                             "bench.nodeJava",
                             Path.of(System.getProperty("java.home"), "bin", "java")
                                     .toString())),
-                    List.of(System.getProperty("bench.nodeOpts", "-Xms64m -Xmx256m -XX:+ExitOnOutOfMemoryError")
-                            .trim()
-                            .split("\\s+")),
+                    jvmOptions(System.getProperty("bench.nodeOpts", "-Xms64m -Xmx256m -XX:+ExitOnOutOfMemoryError")),
                     Path.of(System.getProperty("bench.nodeJar", "node/target/dist/gatehouse-node.jar")),
                     Path.of(System.getProperty(
                             "bench.workDir", System.getProperty("java.io.tmpdir") + "/gatehouse-bench")),

@@ -146,13 +146,20 @@ public final class SideBySide {
             NodeProcess single = AddedLatency.startNode(base, "single", nodeExtra, singleCluster, body);
             running.add(single);
             NodeProcess baseline = null;
-            if (settings.baselineJar() != null) {
+            if (settings.baselineJar() != null || settings.baselineOpts() != null) {
                 String baselineCluster = AddedLatency.clusterOfOne("baseline");
                 // A baseline build may predate the response cache, whose key it would refuse.
-                String baselineBody =
-                        settings.baselineCache() ? body : AddedLatency.securedConfigWithoutCache(upstream, issuer);
-                baseline = AddedLatency.startNode(
-                        base.withNodeJar(settings.baselineJar()), "baseline", nodeExtra, baselineCluster, baselineBody);
+                String baselineBody = settings.baselineCache() || settings.baselineJar() == null
+                        ? body
+                        : AddedLatency.securedConfigWithoutCache(upstream, issuer);
+                AddedLatency.Settings baselineBase = base;
+                if (settings.baselineJar() != null) {
+                    baselineBase = baselineBase.withNodeJar(settings.baselineJar());
+                }
+                if (settings.baselineOpts() != null) {
+                    baselineBase = baselineBase.withNodeJvmOptions(settings.baselineOpts());
+                }
+                baseline = AddedLatency.startNode(baselineBase, "baseline", nodeExtra, baselineCluster, baselineBody);
                 running.add(baseline);
             }
             // The floors under Gatehouse's figures: its relay without the pipeline, and the server it is built on.
@@ -249,9 +256,12 @@ public final class SideBySide {
             nodes.add("gh-single", "Gatehouse, 1 node, full pipeline", single);
             if (baseline != null) {
                 nodes.add("gh-baseline", "Gatehouse, 1 node, baseline build", baseline);
-                notes.add("Baseline build: " + settings.baselineJar() + ", run as a second single node beside this"
-                        + " build's, with the same config"
-                        + (settings.baselineCache()
+                notes.add("Baseline: " + (settings.baselineJar() != null ? settings.baselineJar() : "this build")
+                        + (settings.baselineOpts() != null
+                                ? " with JVM options " + String.join(" ", settings.baselineOpts())
+                                : "")
+                        + ", run as a second single node beside this build's, with the same config"
+                        + (settings.baselineCache() || settings.baselineJar() == null
                                 ? "."
                                 : " but no response cache (-Dbench.baselineCache=true gives it the cache too)."));
             }
@@ -721,6 +731,7 @@ public final class SideBySide {
             String portkeyScript,
             String portkeyMissing,
             @Nullable Path baselineJar,
+            @Nullable List<String> baselineOpts,
             boolean baselineCache,
             boolean relayFloors) {
 
@@ -788,6 +799,9 @@ public final class SideBySide {
                     System.getProperty("bench.baselineJar", "").isBlank()
                             ? null
                             : Path.of(System.getProperty("bench.baselineJar")),
+                    System.getProperty("bench.baselineOpts", "").isBlank()
+                            ? null
+                            : AddedLatency.Settings.jvmOptions(System.getProperty("bench.baselineOpts")),
                     Boolean.getBoolean("bench.baselineCache"),
                     Boolean.getBoolean("bench.relayFloors"));
         }
