@@ -64,8 +64,8 @@ public final class HazelcastRateLimits implements RateLimits {
                 key, new TakeBuckets(capacities, amounts, false, expectedMembers), HazelcastRateLimits::results);
     }
 
-    /** The answers of a take for a lease, and the extras it got for the lease, per bucket. */
-    record Lent(List<BucketResult> answers, long[] extras) {}
+    /** The answers of a take for a lease, and the extras it asked for and got for the lease, per bucket. */
+    record Lent(List<BucketResult> answers, long[] asked, long[] extras) {}
 
     /**
      * Takes as {@link #takeAll} does and, when granted, up to {@code extras[i]} more from bucket
@@ -76,7 +76,9 @@ public final class HazelcastRateLimits implements RateLimits {
                 key,
                 new TakeBuckets(capacities, amounts, extras, false, expectedMembers),
                 r -> new Lent(
-                        results(r, capacities.length), Arrays.copyOfRange(r, r.length - extras.length, r.length)));
+                        results(r, capacities.length),
+                        extras,
+                        Arrays.copyOfRange(r, r.length - extras.length, r.length)));
     }
 
     /** The size of the whole cluster, as configured. */

@@ -19,8 +19,10 @@ import org.jspecify.annotations.Nullable;
  * {@link RateLimits} that serves busy token buckets from local leases, so that most checks of a hot
  * key cost no cluster operation and no thread hand-off. A check that the node's lease of the key
  * cannot cover goes to the key's owner as usual and, in the same operation, borrows a batch for the
- * lease; the checks after it are granted from the batch on the calling thread until it runs out.
- * Settling a reservation (putting back or taking more) goes to the lease too.
+ * lease; the checks after it are granted from the batch on the calling thread. A lease in use is
+ * topped up in the background before it runs out or grows old (half spent, or {@link #RENEW_AFTER}
+ * old), so a caller who keeps calling waits for no borrow after its first. Settling a reservation
+ * (putting back or taking more) goes to the lease too.
  *
  * <p>The bounds, which docs/configuration.md states for users:
  *
@@ -32,9 +34,10 @@ import org.jspecify.annotations.Nullable;
  *   <li>The owner lends only what leaves the bucket at least half full: near a limit every check is
  *       exact, and a refusal returns the node's lease of that key at once.
  *   <li>Leased quota is taken from the cluster's bucket before it is granted, so leases never admit
- *       more than the limit; they only shift when quota is used by up to the lease's age. A lease is
- *       returned once idle for {@link #IDLE}, at {@link #MAX_AGE} or when the node stops; one held
- *       by a node that dies counts as used.
+ *       more than the limit; what they held when a window began is all a window can see beyond it.
+ *       A lease is returned once idle for {@link #IDLE}, {@link #MAX_AGE} after the owner last
+ *       lent it all it asked for (near a limit it lends less, and the lease is not renewed), or when
+ *       the node stops; one held by a node that dies counts as used.
  * </ul>
  *
  * The remaining-quota figures of a check granted from a lease are the owner's last answer plus what
@@ -44,6 +47,9 @@ public final class LeasedRateLimits implements RateLimits, AutoCloseable {
     static final int MIN_REQUESTS_PER_BATCH = 4;
     static final Duration IDLE = Duration.ofSeconds(5);
     static final Duration MAX_AGE = Duration.ofSeconds(10);
+    /** A lease in use this old is topped up in the background, which renews its age. */
+    static final Duration RENEW_AFTER = MAX_AGE.dividedBy(2);
+
     private static final long SWEEP_MILLIS = 250;
 
     private final HazelcastRateLimits cluster;
@@ -78,13 +84,17 @@ public final class LeasedRateLimits implements RateLimits, AutoCloseable {
         }
         long now = nanoTime.getAsLong();
         Lease lease = leaseOf(key, capacities, now);
+        List<BucketResult> granted;
         long[] extras;
         synchronized (lease) {
-            List<BucketResult> granted = lease.grant(amounts, now);
-            if (granted != null) {
-                return CompletableFuture.completedFuture(granted);
+            granted = lease.grant(amounts, now);
+            extras = granted == null || lease.dueForTopUp(batch, now) ? lease.startTopUp(batch) : null;
+        }
+        if (granted != null) {
+            if (extras != null) {
+                topUpAhead(key, lease, capacities, extras, now);
             }
-            extras = lease.startTopUp(batch);
+            return CompletableFuture.completedFuture(granted);
         }
         if (extras == null) {
             // Another check of this key is topping the lease up (or the lease was just returned):
@@ -104,17 +114,22 @@ public final class LeasedRateLimits implements RateLimits, AutoCloseable {
                         }
                     }
                 })
-                .thenApply(lent -> received(key, lease, capacities, lent));
+                .thenApply(lent -> received(key, lease, capacities, lent, now));
     }
 
-    /** Adds a top-up to the lease; a refusal returns the lease, being near the limit. */
-    private List<BucketResult> received(String key, Lease lease, long[] capacities, HazelcastRateLimits.Lent lent) {
+    /**
+     * Adds a top-up asked for by a check (at {@code asked}) to the lease; a refusal returns the
+     * lease, being near the limit.
+     */
+    private List<BucketResult> received(
+            String key, Lease lease, long[] capacities, HazelcastRateLimits.Lent lent, long asked) {
         boolean granted = allGranted(lent.answers());
         synchronized (lease) {
             lease.topUpEnded();
             if (granted) {
-                List<BucketResult> answers = lease.add(lent, nanoTime.getAsLong());
+                List<BucketResult> answers = lease.add(lent, asked);
                 if (answers != null) {
+                    lease.usedAt(nanoTime.getAsLong());
                     return answers;
                 }
             }
@@ -124,6 +139,26 @@ public final class LeasedRateLimits implements RateLimits, AutoCloseable {
             retire(key, lease);
         }
         return lent.answers();
+    }
+
+    /**
+     * Borrows {@code extras} for a lease that still covers checks, no check waiting for it (asked at
+     * {@code asked}); the answer is added on the thread that brings it.
+     */
+    private void topUpAhead(String key, Lease lease, long[] capacities, long[] extras, long asked) {
+        cluster.takeAllAndLend(key, capacities, new long[capacities.length], extras)
+                .whenComplete((lent, failure) -> {
+                    boolean added = false;
+                    synchronized (lease) {
+                        lease.topUpEnded();
+                        if (failure == null && allGranted(lent.answers())) {
+                            added = lease.add(lent, asked) != null;
+                        }
+                    }
+                    if (failure == null && !added) {
+                        cluster.adjustAll(key, capacities, lent.extras()); // lent to a lease closed meanwhile
+                    }
+                });
     }
 
     @Override
@@ -178,6 +213,17 @@ public final class LeasedRateLimits implements RateLimits, AutoCloseable {
     /** How many keys this node holds a lease of; for tests and diagnostics. */
     int leasedKeys() {
         return leases.size();
+    }
+
+    /** What this node's lease of {@code key} holds per bucket, or null if none; for tests and diagnostics. */
+    long @Nullable [] held(String key) {
+        Lease lease = leases.get(key);
+        if (lease == null) {
+            return null;
+        }
+        synchronized (lease) {
+            return lease.held.clone();
+        }
     }
 
     /** Returns every lease; later checks go to the owners. */
@@ -256,9 +302,14 @@ public final class LeasedRateLimits implements RateLimits, AutoCloseable {
 
         private final long[] remaining;
         private final long[] resetMillis;
-        private final long created;
+        /** When the owner last lent the lease all it asked for; its age is counted from then. */
+        private long renewed;
+
         private long lastUsed;
         private boolean toppingUp;
+        /** Every top-up got all it asked for: the buckets are far from their limits. */
+        private boolean lentInFull = true;
+
         private boolean closed;
 
         Lease(long[] capacities, long now) {
@@ -267,7 +318,7 @@ public final class LeasedRateLimits implements RateLimits, AutoCloseable {
             this.limits = capacities.clone();
             this.remaining = new long[capacities.length];
             this.resetMillis = new long[capacities.length];
-            this.created = now;
+            this.renewed = now;
             this.lastUsed = now;
         }
 
@@ -313,23 +364,53 @@ public final class LeasedRateLimits implements RateLimits, AutoCloseable {
         }
 
         /**
-         * Adds what the owner lent with a granted check; the check's answers, seen through the lease,
-         * or null if the lease was closed meanwhile.
+         * Whether a check just granted should top the lease up in the background: it is half spent
+         * or {@link #RENEW_AFTER} old, no top-up is under way, and the owner lent all it asked for so
+         * far (near a limit it does not, and the lease is left to run out or go back).
+         */
+        boolean dueForTopUp(long[] batch, long now) {
+            if (toppingUp || closed || !lentInFull) {
+                return false;
+            }
+            if (now - renewed >= RENEW_AFTER.toNanos()) {
+                return true;
+            }
+            for (int i = 0; i < held.length; i++) {
+                if (held[i] < batch[i] / 2) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /**
+         * Adds what the owner lent with a granted take, asked for at {@code asked}; the take's answers,
+         * seen through the lease, or null if the lease was closed meanwhile. A lease lent all it asked
+         * for is renewed: its age counts from {@code asked}.
          */
         @Nullable
-        List<BucketResult> add(HazelcastRateLimits.Lent lent, long now) {
+        List<BucketResult> add(HazelcastRateLimits.Lent lent, long asked) {
             if (closed) {
                 return null;
             }
+            boolean inFull = true;
             for (int i = 0; i < held.length; i++) {
                 BucketResult answer = lent.answers().get(i);
+                inFull &= lent.extras()[i] >= lent.asked()[i];
                 held[i] += lent.extras()[i];
                 limits[i] = answer.limit();
                 remaining[i] = answer.remaining();
                 resetMillis[i] = answer.resetMillis();
             }
-            lastUsed = now;
+            lentInFull &= inFull;
+            if (inFull) {
+                renewed = Math.max(renewed, asked);
+            }
             return answers();
+        }
+
+        void usedAt(long now) {
+            lastUsed = now;
         }
 
         /**
@@ -354,7 +435,7 @@ public final class LeasedRateLimits implements RateLimits, AutoCloseable {
         }
 
         boolean dueAt(long now) {
-            return !toppingUp && (now - lastUsed >= IDLE.toNanos() || now - created >= MAX_AGE.toNanos());
+            return !toppingUp && (now - lastUsed >= IDLE.toNanos() || now - renewed >= MAX_AGE.toNanos());
         }
 
         /** Closes the lease; what it held (null if already closed), to give back. */

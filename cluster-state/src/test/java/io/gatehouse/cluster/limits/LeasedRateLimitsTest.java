@@ -6,6 +6,7 @@ import io.gatehouse.cluster.ClusterMember;
 import io.gatehouse.cluster.ClusterSettings;
 import io.gatehouse.cluster.LoopbackPorts;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -135,25 +136,87 @@ class LeasedRateLimitsTest {
     }
 
     @Test
-    void aLeaseOutlivesACallersPauseButNotItsMaximumAge() throws Exception {
+    void aLeaseOutlivesACallersPause() throws Exception {
         LeasedRateLimits limits = leased(0, 0.02);
         String key = newKey();
         limits.takeAll(key, BUSY, ONE_REQUEST_500_TOKENS).get(10, TimeUnit.SECONDS);
 
-        // A caller that thinks for a few seconds between requests keeps its lease...
+        // A caller that thinks for a few seconds between requests keeps its lease.
         clock.addAndGet(LeasedRateLimits.IDLE.toNanos() - TimeUnit.MILLISECONDS.toNanos(1));
         limits.returnIdleLeases();
+
         assertThat(limits.leasedKeys()).isOne();
         assertThat(limits.takeAll(key, BUSY, ONE_REQUEST_500_TOKENS)).isDone(); // granted from the lease
+        limits.close();
+    }
 
-        // ...but a lease in steady use still goes back at its maximum age.
-        long step = LeasedRateLimits.IDLE.toNanos() / 2;
-        for (long age = 0; age < LeasedRateLimits.MAX_AGE.toNanos(); age += step) {
+    @Test
+    void aLeaseInUseIsRenewedInTheBackgroundSoNoCheckWaitsForABorrow() throws Exception {
+        LeasedRateLimits limits = leased(0, 0.02); // batches of 100 requests and 10,000 tokens
+        String key = newKey();
+        long started = System.nanoTime();
+        limits.takeAll(key, BUSY, ONE_REQUEST_500_TOKENS).get(10, TimeUnit.SECONDS);
+        long step = LeasedRateLimits.RENEW_AFTER.toNanos() / 2;
+
+        clock.addAndGet(step);
+        assertThat(limits.takeAll(key, BUSY, ONE_REQUEST_500_TOKENS)).isDone();
+        clock.addAndGet(step);
+        // Half the maximum age: granted from the lease, which is topped up to a full batch meanwhile.
+        assertThat(limits.takeAll(key, BUSY, ONE_REQUEST_500_TOKENS)).isDone();
+        awaitHeld(limits, key, 100, 10_000);
+        assertLeft(key, BUSY, List.of(9_897L, 988_500L), started);
+
+        // Past the maximum age of the first borrow, the renewed lease is still in use.
+        for (int i = 0; i < 3; i++) {
             clock.addAndGet(step);
-            limits.takeAll(key, BUSY, ONE_REQUEST_500_TOKENS).get(10, TimeUnit.SECONDS);
+            assertThat(limits.takeAll(key, BUSY, ONE_REQUEST_500_TOKENS)).isDone();
         }
         limits.returnIdleLeases();
+        assertThat(limits.leasedKeys()).isOne();
+        limits.close();
+    }
+
+    @Test
+    void aLeaseHalfSpentIsToppedUpInTheBackground() throws Exception {
+        LeasedRateLimits limits = leased(0, 0.02);
+        String key = newKey();
+        long started = System.nanoTime();
+        limits.takeAll(key, BUSY, ONE_REQUEST_500_TOKENS).get(10, TimeUnit.SECONDS);
+
+        // Ten more checks leave the lease 5,000 of its 10,000 tokens, the eleventh less than half.
+        for (int i = 0; i < 11; i++) {
+            assertThat(limits.takeAll(key, BUSY, ONE_REQUEST_500_TOKENS)).isDone();
+        }
+
+        // The eleventh asked the owner for what fills the lease again: 11 requests, 5,500 tokens.
+        awaitHeld(limits, key, 100, 10_000);
+        assertLeft(key, BUSY, List.of(9_888L, 984_000L), started);
+        limits.close();
+    }
+
+    @Test
+    void nearALimitALeaseIsNotRenewedAndGoesBackAtItsMaximumAge() throws Exception {
+        long[] capacities = {200};
+        LeasedRateLimits limits = leased(0, 0.5); // batches of 50
+        String key = newKey();
+        long started = System.nanoTime();
+        members.get(0).rateLimits().takeAll(key, capacities, new long[] {90}).get(10, TimeUnit.SECONDS);
+
+        // 109 left after this check: the owner lends only the 9 above half of the bucket.
+        limits.takeAll(key, capacities, new long[] {1}).get(10, TimeUnit.SECONDS);
+        assertLeft(key, capacities, List.of(100L), started);
+
+        long step = LeasedRateLimits.RENEW_AFTER.toNanos() / 2;
+        for (long age = step; age < LeasedRateLimits.MAX_AGE.toNanos(); age += step) {
+            clock.addAndGet(step);
+            assertThat(limits.takeAll(key, capacities, new long[] {1})).isDone();
+        }
+        clock.addAndGet(step);
+        limits.returnIdleLeases();
+
         assertThat(limits.leasedKeys()).isZero();
+        // Three of the nine were used; six went back, and no top-up was asked for.
+        awaitLeft(key, capacities, List.of(106L), started);
         limits.close();
     }
 
@@ -220,6 +283,14 @@ class LeasedRateLimitsTest {
 
     private static long refill(long capacity, long since) {
         return capacity * TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - since) / 60_000 + 1;
+    }
+
+    private static void awaitHeld(LeasedRateLimits limits, String key, long... expected) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!Arrays.equals(limits.held(key), expected) && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(limits.held(key)).containsExactly(expected);
     }
 
     private static void awaitLeft(String key, long[] capacities, List<Long> expected, long since) throws Exception {
