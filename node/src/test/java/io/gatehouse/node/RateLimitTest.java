@@ -9,6 +9,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,6 +37,9 @@ class RateLimitTest {
                   - name: tokens
                     when: "request.metadata.kind == 'tokens'"
                     limits: { tpm: 100, key: "'shared'" }
+                  - name: busy
+                    when: "request.metadata.kind == 'busy'"
+                    limits: { rpm: 100000, key: "'busy'" }
                   - name: one-at-a-time
                     when: "request.metadata.kind == 'serial'"
                     limits: { concurrent: 1, key: "'shared'" }
@@ -145,6 +150,32 @@ class RateLimitTest {
 
         // The test node has no admin token configured: the admin API is closed.
         assertThat(response.statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void aBusyLimitIsCheckedAtItsOwnerOnceAndThenAnsweredFromTheNodesLease() throws Exception {
+        double byOwner = limitsAnswered("owner");
+        double byLease = limitsAnswered("lease");
+
+        for (int i = 0; i < 3; i++) {
+            assertThat(send(chat("kind", "busy", "")).statusCode()).isEqualTo(200);
+        }
+
+        // The first borrowed a batch (1% of 100,000 on a cluster of one); the others were granted from it.
+        assertThat(limitsAnswered("owner") - byOwner).isEqualTo(1.0);
+        assertThat(limitsAnswered("lease") - byLease).isEqualTo(2.0);
+    }
+
+    private static double limitsAnswered(String by) throws Exception {
+        String metrics = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.adminPort() + "/metrics"))
+                        .build())
+                .body();
+        Matcher line = Pattern.compile("gatehouse_limits_answered_total\\{by=\"" + by + "\"[^}]*} (\\S+)")
+                .matcher(metrics);
+        assertThat(line.find())
+                .as("gatehouse_limits_answered_total{by=%s} in %s", by, metrics)
+                .isTrue();
+        return Double.parseDouble(line.group(1));
     }
 
     @Test

@@ -33,6 +33,8 @@ public final class GatewayMetrics implements AutoCloseable {
     private final Map<TokenLabels, Counter> tokenCounters = new ConcurrentHashMap<>();
     private final Map<LimitLabels, Counter> limitDecisions = new ConcurrentHashMap<>();
     private final Timer limitCheck;
+    private final Counter limitsAnsweredByLease;
+    private final Counter limitsAnsweredByOwner;
     private final Map<String, Counter> cacheLookups = new ConcurrentHashMap<>();
     private final Counter promptsNotEmbedded;
 
@@ -50,6 +52,8 @@ public final class GatewayMetrics implements AutoCloseable {
                 .minimumExpectedValue(Duration.ofNanos(10_000))
                 .maximumExpectedValue(Duration.ofSeconds(5))
                 .register(registry);
+        limitsAnsweredByLease = limitsAnsweredCounter("lease");
+        limitsAnsweredByOwner = limitsAnsweredCounter("owner");
         promptsNotEmbedded = Counter.builder("gatehouse.cache.prompts.not.embedded")
                 .description("Prompts of semantic cache policies matched exactly only, as they got no embedding"
                         + " (the model not loaded yet, or too many prompts waiting)")
@@ -171,6 +175,22 @@ public final class GatewayMetrics implements AutoCloseable {
     /** How long a request's limit checks took, all together. */
     public void limitCheck(long nanos) {
         limitCheck.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * A request's limit checks, as they were answered: all at once from this node's local leases, or
+     * at least one at its key's owner, the request waiting for it.
+     */
+    public void limitsAnswered(boolean byLease) {
+        (byLease ? limitsAnsweredByLease : limitsAnsweredByOwner).increment();
+    }
+
+    private Counter limitsAnsweredCounter(String by) {
+        return Counter.builder("gatehouse.limits.answered")
+                .description("Requests whose limit checks were all answered at once from this node's local leases"
+                        + " (lease), or waited for a check at its key's owner (owner)")
+                .tag("by", by)
+                .register(registry);
     }
 
     /** A limit check that could not be answered in time (degraded mode). */
