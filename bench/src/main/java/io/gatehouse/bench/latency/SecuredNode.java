@@ -10,6 +10,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -81,6 +82,16 @@ final class SecuredNode implements AutoCloseable {
 
     URI direct() {
         return upstream.chatUri();
+    }
+
+    /** The node's metrics, in Prometheus text format. */
+    String metrics() throws Exception {
+        Map.Entry<Integer, String> reply =
+                client.getText(node.adminUri("/metrics"), "").get(30, TimeUnit.SECONDS);
+        if (reply.getKey() != 200) {
+            throw new IOException("status " + reply.getKey() + " from the node's /metrics");
+        }
+        return reply.getValue();
     }
 
     /** Call {@code n} to {@code uri}, by caller {@code n % CALLERS}: its latency in nanoseconds. */

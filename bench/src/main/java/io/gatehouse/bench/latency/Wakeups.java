@@ -7,6 +7,9 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where a node's threads spend a sequential call: for each group of its threads, CPU time and
@@ -24,6 +27,43 @@ import java.util.Map;
 public final class Wakeups {
     private Wakeups() {}
 
+    /**
+     * The node's requests with limits so far, from {@code gatehouse_limits_answered_total}: how many
+     * waited for a check at the key's owner (a borrow, or a key not leased), and how many were
+     * answered at once from a local lease; null for a build that does not count them.
+     */
+    record LimitChecks(long byOwner, long byLease) {
+        private static final Pattern ANSWERED =
+                Pattern.compile("(?m)^gatehouse_limits_answered_total\\{by=\"(owner|lease)\"[^}]*} (\\S+)$");
+
+        static @Nullable LimitChecks of(String metrics) {
+            Matcher line = ANSWERED.matcher(metrics);
+            long owner = -1;
+            long lease = -1;
+            while (line.find()) {
+                long value = (long) Double.parseDouble(line.group(2));
+                if (line.group(1).equals("owner")) {
+                    owner = value;
+                } else {
+                    lease = value;
+                }
+            }
+            return owner < 0 || lease < 0 ? null : new LimitChecks(owner, lease);
+        }
+
+        static String since(@Nullable LimitChecks before, @Nullable LimitChecks after) {
+            if (before == null || after == null) {
+                return "Requests that waited for a limit check at the key's owner: not counted by this build.";
+            }
+            return String.format(
+                    Locale.ROOT,
+                    "Requests that waited for a limit check at the key's owner: %,d; answered at once from a local"
+                            + " lease: %,d.",
+                    after.byOwner - before.byOwner,
+                    after.byLease - before.byLease);
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         AddedLatency.Settings settings =
                 AddedLatency.Settings.fromSystemProperties(args.length > 0 ? args[0] : "quick");
@@ -35,9 +75,11 @@ public final class Wakeups {
             NodeProcess node = secured.node();
             for (int pass = 1; pass <= passes; pass++) {
                 Samples direct = sequential(secured, secured.direct(), calls);
+                LimitChecks checksBefore = LimitChecks.of(secured.metrics());
                 Map<String, Procfs.Threads> before = node.threadsByGroup();
                 Samples viaNode = sequential(secured, secured.viaNode(), calls);
                 Map<String, Procfs.Threads> after = node.threadsByGroup();
+                LimitChecks checksAfter = LimitChecks.of(secured.metrics());
                 report.append(String.format(
                         Locale.ROOT,
                         "## Pass %d of %d%s%n%n%,d calls each. Latency p50 / p99: direct %.0f / %.0f µs, through the"
@@ -51,6 +93,7 @@ public final class Wakeups {
                         viaNode.quantile(0.50) / 1e3,
                         viaNode.quantile(0.99) / 1e3,
                         (viaNode.quantile(0.50) - direct.quantile(0.50)) / 1e3));
+                report.append(LimitChecks.since(checksBefore, checksAfter)).append("\n\n");
                 report.append(table(before, after, calls, settings.clockTicksPerSecond()));
             }
         }
