@@ -54,6 +54,13 @@ class LeasedRateLimitsTest {
         return "rt:lease-test-" + keys.incrementAndGet();
     }
 
+    /** A new busy key, checked once through {@code limits}: its lease holds a batch. */
+    private static String borrowedKey(LeasedRateLimits limits) throws Exception {
+        String key = newKey();
+        limits.takeAll(key, BUSY, ONE_REQUEST_500_TOKENS).get(10, TimeUnit.SECONDS);
+        return key;
+    }
+
     /** What the owner's bucket has left, as a check of nothing at the owner answers. */
     private static List<Long> leftAtOwner(String key, long[] capacities) throws Exception {
         return members
@@ -115,9 +122,8 @@ class LeasedRateLimitsTest {
     @Test
     void settlingAReservationGoesToTheLeaseAndAnIdleLeaseIsReturned() throws Exception {
         LeasedRateLimits limits = leased(1, 0.02);
-        String key = newKey();
         long started = System.nanoTime();
-        limits.takeAll(key, BUSY, ONE_REQUEST_500_TOKENS).get(10, TimeUnit.SECONDS);
+        String key = borrowedKey(limits);
         limits.takeAll(key, BUSY, ONE_REQUEST_500_TOKENS).join();
 
         limits.adjustAll(key, BUSY, new long[] {0, 300}); // the call used 200 of the 500 reserved
@@ -138,8 +144,7 @@ class LeasedRateLimitsTest {
     @Test
     void aLeaseOutlivesACallersPause() throws Exception {
         LeasedRateLimits limits = leased(0, 0.02);
-        String key = newKey();
-        limits.takeAll(key, BUSY, ONE_REQUEST_500_TOKENS).get(10, TimeUnit.SECONDS);
+        String key = borrowedKey(limits);
 
         // A caller that thinks for a few seconds between requests keeps its lease.
         clock.addAndGet(LeasedRateLimits.IDLE.toNanos() - TimeUnit.MILLISECONDS.toNanos(1));
@@ -153,9 +158,8 @@ class LeasedRateLimitsTest {
     @Test
     void aLeaseInUseIsRenewedInTheBackgroundSoNoCheckWaitsForABorrow() throws Exception {
         LeasedRateLimits limits = leased(0, 0.02); // batches of 100 requests and 10,000 tokens
-        String key = newKey();
         long started = System.nanoTime();
-        limits.takeAll(key, BUSY, ONE_REQUEST_500_TOKENS).get(10, TimeUnit.SECONDS);
+        String key = borrowedKey(limits);
         long step = LeasedRateLimits.RENEW_AFTER.toNanos() / 2;
 
         clock.addAndGet(step);
@@ -179,9 +183,8 @@ class LeasedRateLimitsTest {
     @Test
     void aLeaseHalfSpentIsToppedUpInTheBackground() throws Exception {
         LeasedRateLimits limits = leased(0, 0.02);
-        String key = newKey();
         long started = System.nanoTime();
-        limits.takeAll(key, BUSY, ONE_REQUEST_500_TOKENS).get(10, TimeUnit.SECONDS);
+        String key = borrowedKey(limits);
 
         // Ten more checks leave the lease 5,000 of its 10,000 tokens, the eleventh less than half.
         for (int i = 0; i < 11; i++) {
@@ -223,9 +226,8 @@ class LeasedRateLimitsTest {
     @Test
     void aLeaseForOtherLimitsIsReturnedFirst() throws Exception {
         LeasedRateLimits limits = leased(0, 0.02);
-        String key = newKey();
         long started = System.nanoTime();
-        limits.takeAll(key, BUSY, ONE_REQUEST_500_TOKENS).get(10, TimeUnit.SECONDS);
+        String key = borrowedKey(limits);
 
         long[] changed = {20_000, 1_000_000};
         List<BucketResult> answer =
