@@ -19,7 +19,6 @@ import io.gatehouse.cluster.ClusterMember;
 import io.gatehouse.cluster.ClusterSettings;
 import io.gatehouse.cluster.cache.ResponseCache;
 import io.gatehouse.cluster.limits.LeasedRateLimits;
-import io.gatehouse.cluster.limits.RateLimits;
 import io.gatehouse.node.metrics.GatewayMetrics;
 import io.gatehouse.node.semantic.PromptEmbedder;
 import io.gatehouse.node.upstream.IoThreadTransport;
@@ -132,8 +131,9 @@ public final class Node {
             }
             Supplier<@Nullable String> degraded = degradedReason(durable);
             // Busy limits are checked against local leases of quota batches (limits.local_lease).
-            RateLimits limits = resources.register(new LeasedRateLimits(
+            LeasedRateLimits limits = resources.register(new LeasedRateLimits(
                     cluster.rateLimits(), () -> configs.active().limits().localLease(), scheduler));
+            metrics.rateChecks(limits::grantedFromLeases, limits::sentToOwners);
             byte[] cacheKey = cacheKey(durable, env);
             ResponseCache cache = resources.register(cluster.responseCache(cacheKey));
             // A node whose policies match prompts by meaning does so from its first request.

@@ -154,26 +154,26 @@ class RateLimitTest {
 
     @Test
     void aBusyLimitIsCheckedAtItsOwnerOnceAndThenAnsweredFromTheNodesLease() throws Exception {
-        double byOwner = limitsAnswered("owner");
-        double byLease = limitsAnswered("lease");
+        double atOwner = rateChecks("owner");
+        double fromLease = rateChecks("lease");
 
         for (int i = 0; i < 3; i++) {
             assertThat(send(chat("kind", "busy", "")).statusCode()).isEqualTo(200);
         }
 
         // The first borrowed a batch (1% of 100,000 on a cluster of one); the others were granted from it.
-        assertThat(limitsAnswered("owner") - byOwner).isEqualTo(1.0);
-        assertThat(limitsAnswered("lease") - byLease).isEqualTo(2.0);
+        assertThat(rateChecks("owner") - atOwner).isEqualTo(1.0);
+        assertThat(rateChecks("lease") - fromLease).isEqualTo(2.0);
     }
 
-    private static double limitsAnswered(String by) throws Exception {
+    private static double rateChecks(String by) throws Exception {
         String metrics = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.adminPort() + "/metrics"))
                         .build())
                 .body();
-        Matcher line = Pattern.compile("gatehouse_limits_answered_total\\{by=\"" + by + "\"[^}]*} (\\S+)")
+        Matcher line = Pattern.compile("gatehouse_limits_rate_checks_total\\{by=\"" + by + "\"[^}]*} (\\S+)")
                 .matcher(metrics);
         assertThat(line.find())
-                .as("gatehouse_limits_answered_total{by=%s} in %s", by, metrics)
+                .as("gatehouse_limits_rate_checks_total{by=%s} in %s", by, metrics)
                 .isTrue();
         return Double.parseDouble(line.group(1));
     }

@@ -28,13 +28,14 @@ public final class Wakeups {
     private Wakeups() {}
 
     /**
-     * The node's requests with limits so far, from {@code gatehouse_limits_answered_total}: how many
-     * waited for a check at the key's owner (a borrow, or a key not leased), and how many were
-     * answered at once from a local lease; null for a build that does not count them.
+     * The node's checks of requests and tokens per minute so far, from {@code
+     * gatehouse_limits_rate_checks_total}: how many went to the key's owner (a borrow, or a key not
+     * leased), and how many were granted at once from a local lease; null for a build that does not
+     * count them.
      */
     record LimitChecks(long byOwner, long byLease) {
         private static final Pattern ANSWERED =
-                Pattern.compile("(?m)^gatehouse_limits_answered_total\\{by=\"(owner|lease)\"[^}]*} (\\S+)$");
+                Pattern.compile("(?m)^gatehouse_limits_rate_checks_total\\{by=\"(owner|lease)\"[^}]*} (\\S+)$");
 
         static @Nullable LimitChecks of(String metrics) {
             Matcher line = ANSWERED.matcher(metrics);
@@ -53,12 +54,11 @@ public final class Wakeups {
 
         static String since(@Nullable LimitChecks before, @Nullable LimitChecks after) {
             if (before == null || after == null) {
-                return "Requests that waited for a limit check at the key's owner: not counted by this build.";
+                return "Limit checks sent to the key's owner: not counted by this build.";
             }
             return String.format(
                     Locale.ROOT,
-                    "Requests that waited for a limit check at the key's owner: %,d; answered at once from a local"
-                            + " lease: %,d.",
+                    "Limit checks sent to the key's owner: %,d; granted at once from a local lease: %,d.",
                     after.byOwner - before.byOwner,
                     after.byLease - before.byLease);
         }

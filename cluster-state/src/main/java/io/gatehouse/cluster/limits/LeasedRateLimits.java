@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.DoubleSupplier;
 import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
@@ -56,6 +57,8 @@ public final class LeasedRateLimits implements RateLimits, AutoCloseable {
     private final DoubleSupplier share;
     private final LongSupplier nanoTime;
     private final ConcurrentHashMap<String, Lease> leases = new ConcurrentHashMap<>();
+    private final LongAdder grantedFromLeases = new LongAdder();
+    private final LongAdder sentToOwners = new LongAdder();
     private @Nullable ScheduledFuture<?> sweeper;
     private volatile boolean closed;
 
@@ -80,6 +83,7 @@ public final class LeasedRateLimits implements RateLimits, AutoCloseable {
     public CompletableFuture<List<BucketResult>> takeAll(String key, long[] capacities, long[] amounts) {
         long[] batch = batch(capacities, amounts);
         if (batch == null || closed) {
+            sentToOwners.increment();
             return cluster.takeAll(key, capacities, amounts);
         }
         long now = nanoTime.getAsLong();
@@ -91,11 +95,13 @@ public final class LeasedRateLimits implements RateLimits, AutoCloseable {
             extras = granted == null || lease.dueForTopUp(batch, now) ? lease.startTopUp(batch) : null;
         }
         if (granted != null) {
+            grantedFromLeases.increment();
             if (extras != null) {
                 topUpAhead(key, lease, capacities, extras, now);
             }
             return CompletableFuture.completedFuture(granted);
         }
+        sentToOwners.increment();
         if (extras == null) {
             // Another check of this key is topping the lease up (or the lease was just returned):
             // this one asks the owner for its own amounts alone.
@@ -208,6 +214,16 @@ public final class LeasedRateLimits implements RateLimits, AutoCloseable {
                 retire(key, lease);
             }
         });
+    }
+
+    /** How many {@link #takeAll} checks were granted at once from a lease, so far. */
+    public long grantedFromLeases() {
+        return grantedFromLeases.sum();
+    }
+
+    /** How many {@link #takeAll} checks went to their key's owner (not leased, or the lease short), so far. */
+    public long sentToOwners() {
+        return sentToOwners.sum();
     }
 
     /** How many keys this node holds a lease of; for tests and diagnostics. */

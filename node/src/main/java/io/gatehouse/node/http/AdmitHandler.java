@@ -125,11 +125,9 @@ public final class AdmitHandler implements HttpHandler {
                 CompletableFuture.allOf(checks.stream().map(Check::result).toArray(CompletableFuture[]::new));
         if (answered.isDone() && !answered.isCompletedExceptionally()) {
             // Answered already (from a local lease): no hand-off, no timer.
-            metrics.limitsAnswered(true);
             admit(exchange, limit, checks, null, started);
             return;
         }
-        metrics.limitsAnswered(false);
         IoThreadWait.await(
                 exchange,
                 answered,

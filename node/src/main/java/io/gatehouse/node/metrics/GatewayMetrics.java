@@ -3,6 +3,7 @@ package io.gatehouse.node.metrics;
 import static java.util.Objects.requireNonNull;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -12,9 +13,12 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * The node's metrics, exported in Prometheus format. Label values are bounded: models and providers
@@ -33,8 +37,9 @@ public final class GatewayMetrics implements AutoCloseable {
     private final Map<TokenLabels, Counter> tokenCounters = new ConcurrentHashMap<>();
     private final Map<LimitLabels, Counter> limitDecisions = new ConcurrentHashMap<>();
     private final Timer limitCheck;
-    private final Counter limitsAnsweredByLease;
-    private final Counter limitsAnsweredByOwner;
+    /** The running totals that function counters read, kept reachable. */
+    private final List<LongSupplier> countedTotals = new CopyOnWriteArrayList<>();
+
     private final Map<String, Counter> cacheLookups = new ConcurrentHashMap<>();
     private final Counter promptsNotEmbedded;
 
@@ -52,8 +57,6 @@ public final class GatewayMetrics implements AutoCloseable {
                 .minimumExpectedValue(Duration.ofNanos(10_000))
                 .maximumExpectedValue(Duration.ofSeconds(5))
                 .register(registry);
-        limitsAnsweredByLease = limitsAnsweredCounter("lease");
-        limitsAnsweredByOwner = limitsAnsweredCounter("owner");
         promptsNotEmbedded = Counter.builder("gatehouse.cache.prompts.not.embedded")
                 .description("Prompts of semantic cache policies matched exactly only, as they got no embedding"
                         + " (the model not loaded yet, or too many prompts waiting)")
@@ -178,19 +181,22 @@ public final class GatewayMetrics implements AutoCloseable {
     }
 
     /**
-     * A request's limit checks, as they were answered: all at once from this node's local leases, or
-     * at least one at its key's owner, the request waiting for it.
+     * Counts the checks of requests and tokens per minute as the node's limits count them: granted
+     * at once from a local lease, or sent to the key's owner ({@code fromLeases}, {@code atOwners},
+     * both running totals).
      */
-    public void limitsAnswered(boolean byLease) {
-        (byLease ? limitsAnsweredByLease : limitsAnsweredByOwner).increment();
+    public void rateChecks(LongSupplier fromLeases, LongSupplier atOwners) {
+        rateChecks("lease", fromLeases);
+        rateChecks("owner", atOwners);
     }
 
-    private Counter limitsAnsweredCounter(String by) {
-        return Counter.builder("gatehouse.limits.answered")
-                .description("Requests whose limit checks were all answered at once from this node's local leases"
-                        + " (lease), or waited for a check at its key's owner (owner)")
+    private void rateChecks(String by, LongSupplier total) {
+        FunctionCounter.builder("gatehouse.limits.rate.checks", total, LongSupplier::getAsLong)
+                .description("Checks of requests and tokens per minute, one per request and scope: granted at once"
+                        + " from this node's local lease (lease), or sent to the key's owner (owner)")
                 .tag("by", by)
                 .register(registry);
+        countedTotals.add(total); // a function counter holds its state weakly
     }
 
     /** A limit check that could not be answered in time (degraded mode). */
