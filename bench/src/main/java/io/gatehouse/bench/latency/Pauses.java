@@ -12,15 +12,18 @@ import java.util.Locale;
  * their limits, a loopback upstream with no delay and one keep-alive connection. After a warm-up of
  * sequential calls, for each pause length: pause, then one call of each of the 8 callers in turn and
  * as many again, then steady calls until the next pause; repeated, and the median of each call's
- * latency after the pause reported. The calls after the first 8 show the steady state.
+ * latency after the pause reported. The calls after the first 8 show the steady state. A second table
+ * gives the percentiles of all the calls after each pause length, and the limit checks sent to the
+ * key's owner meanwhile (borrows, for these busy limits). With {@code -Dbench.steadyCalls=0} the
+ * callers call only after each pause: with a pause of 1 s, 8 callers calling twice a second.
  *
  * <p>Run by {@code bench/pauses.sh}. Settings: {@code -Dbench.warmupCalls} (default 60,000), {@code
- * -Dbench.pausesMillis} (default {@code 300,800,1500,3000,6000}), {@code -Dbench.repeats} (default 8)
- * and those of {@link AddedLatency.Settings}.
+ * -Dbench.pausesMillis} (default {@code 300,800,1500,3000,6000}), {@code -Dbench.repeats} (default 8),
+ * {@code -Dbench.steadyCalls} (between pauses, default 2,000) and those of {@link
+ * AddedLatency.Settings}.
  */
 public final class Pauses {
     private static final int CALLS_AFTER_PAUSE = 2 * SecuredNode.CALLERS;
-    private static final int CALLS_BETWEEN_PAUSES = 2_000;
 
     private Pauses() {}
 
@@ -29,6 +32,7 @@ public final class Pauses {
                 AddedLatency.Settings.fromSystemProperties(args.length > 0 ? args[0] : "quick");
         int warmupCalls = Integer.getInteger("bench.warmupCalls", 60_000);
         int repeats = Integer.getInteger("bench.repeats", 8);
+        int steadyCalls = Integer.getInteger("bench.steadyCalls", 2_000);
         long[] pauses = Arrays.stream(System.getProperty("bench.pausesMillis", "300,800,1500,3000,6000")
                         .split(","))
                 .mapToLong(p -> Long.parseLong(p.trim()))
@@ -48,20 +52,27 @@ public final class Pauses {
                     repeats,
                     CALLS_AFTER_PAUSE,
                     SecuredNode.CALLERS,
-                    CALLS_BETWEEN_PAUSES));
+                    steadyCalls));
             report.append("| pause (ms) |");
             for (int i = 1; i <= CALLS_AFTER_PAUSE; i++) {
                 report.append(' ').append(i).append(" |");
             }
             report.append("\n|---|").append("---:|".repeat(CALLS_AFTER_PAUSE)).append('\n');
+            StringBuilder spread = new StringBuilder(String.format(
+                    Locale.ROOT,
+                    "%nAll %,d calls after each pause length, µs, and the limit checks sent to the key's owner"
+                            + " meanwhile:%n%n| pause (ms) | p50 | p90 | p99 | max | checks at the owner |%n"
+                            + "|---|---:|---:|---:|---:|---|%n",
+                    CALLS_AFTER_PAUSE * repeats));
             for (long pause : pauses) {
                 long[][] nanos = new long[CALLS_AFTER_PAUSE][repeats];
+                LimitChecks checksBefore = LimitChecks.of(secured.metrics());
                 for (int repeat = 0; repeat < repeats; repeat++) {
                     Thread.sleep(pause);
                     for (int i = 0; i < CALLS_AFTER_PAUSE; i++) {
                         nanos[i][repeat] = secured.call(uri, i);
                     }
-                    for (int i = 0; i < CALLS_BETWEEN_PAUSES; i++) {
+                    for (int i = 0; i < steadyCalls; i++) {
                         secured.call(uri, i);
                     }
                 }
@@ -71,11 +82,33 @@ public final class Pauses {
                     report.append(' ').append(call[repeats / 2] / 1_000).append(" |");
                 }
                 report.append('\n');
+                LimitChecks checksAfter = LimitChecks.of(secured.metrics());
+                long[] all = Arrays.stream(nanos)
+                        .flatMapToLong(Arrays::stream)
+                        .sorted()
+                        .toArray();
+                spread.append(String.format(
+                        Locale.ROOT,
+                        "| %d | %d | %d | %d | %d | %s |%n",
+                        pause,
+                        percentile(all, 0.50) / 1_000,
+                        percentile(all, 0.90) / 1_000,
+                        percentile(all, 0.99) / 1_000,
+                        all[all.length - 1] / 1_000,
+                        checksBefore == null || checksAfter == null
+                                ? "not counted by this build"
+                                : String.valueOf(checksAfter.byOwner() - checksBefore.byOwner())));
                 System.out.println("pause " + pause + " ms done");
             }
+            report.append(spread);
         }
         Files.writeString(settings.outFile(".md"), report);
         System.out.println();
         System.out.println(report);
+    }
+
+    /** The nearest-rank percentile of sorted values. */
+    private static long percentile(long[] sorted, double p) {
+        return sorted[Math.max(0, (int) Math.ceil(p * sorted.length) - 1)];
     }
 }
