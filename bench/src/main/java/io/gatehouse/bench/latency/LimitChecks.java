@@ -12,6 +12,7 @@ import org.jspecify.annotations.Nullable;
  * count them.
  */
 record LimitChecks(long byOwner, long byLease) {
+    private static final String NOT_COUNTED = "not counted by this build";
     private static final Pattern ANSWERED =
             Pattern.compile("(?m)^gatehouse_limits_rate_checks_total\\{by=\"(owner|lease)\"[^}]*} (\\S+)$");
 
@@ -30,9 +31,15 @@ record LimitChecks(long byOwner, long byLease) {
         return owner < 0 || lease < 0 ? null : new LimitChecks(owner, lease);
     }
 
+    /** The checks sent to the key's owner between two readings, or why there is no figure. */
+    static String sentToOwnersSince(@Nullable LimitChecks before, @Nullable LimitChecks after) {
+        return before == null || after == null ? NOT_COUNTED : String.valueOf(after.byOwner - before.byOwner);
+    }
+
+    /** Both figures between two readings, as a sentence. */
     static String since(@Nullable LimitChecks before, @Nullable LimitChecks after) {
         if (before == null || after == null) {
-            return "Limit checks sent to the key's owner: not counted by this build.";
+            return "Limit checks sent to the key's owner: " + NOT_COUNTED + ".";
         }
         return String.format(
                 Locale.ROOT,

@@ -1,6 +1,7 @@
 package io.gatehouse.bench.latency;
 
 import io.gatehouse.bench.fixtures.BenchPolicies;
+import io.gatehouse.bench.httpclient.Samples;
 import java.net.URI;
 import java.nio.file.Files;
 import java.util.Arrays;
@@ -83,21 +84,17 @@ public final class Pauses {
                 }
                 report.append('\n');
                 LimitChecks checksAfter = LimitChecks.of(secured.metrics());
-                long[] all = Arrays.stream(nanos)
-                        .flatMapToLong(Arrays::stream)
-                        .sorted()
-                        .toArray();
+                Samples all = new Samples();
+                Arrays.stream(nanos).flatMapToLong(Arrays::stream).forEach(all::add);
                 spread.append(String.format(
                         Locale.ROOT,
                         "| %d | %d | %d | %d | %d | %s |%n",
                         pause,
-                        percentile(all, 0.50) / 1_000,
-                        percentile(all, 0.90) / 1_000,
-                        percentile(all, 0.99) / 1_000,
-                        all[all.length - 1] / 1_000,
-                        checksBefore == null || checksAfter == null
-                                ? "not counted by this build"
-                                : String.valueOf(checksAfter.byOwner() - checksBefore.byOwner())));
+                        all.quantile(0.50) / 1_000,
+                        all.quantile(0.90) / 1_000,
+                        all.quantile(0.99) / 1_000,
+                        all.quantile(1.0) / 1_000,
+                        LimitChecks.sentToOwnersSince(checksBefore, checksAfter)));
                 System.out.println("pause " + pause + " ms done");
             }
             report.append(spread);
@@ -105,10 +102,5 @@ public final class Pauses {
         Files.writeString(settings.outFile(".md"), report);
         System.out.println();
         System.out.println(report);
-    }
-
-    /** The nearest-rank percentile of sorted values. */
-    private static long percentile(long[] sorted, double p) {
-        return sorted[Math.max(0, (int) Math.ceil(p * sorted.length) - 1)];
     }
 }

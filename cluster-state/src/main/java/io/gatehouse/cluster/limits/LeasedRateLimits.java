@@ -97,7 +97,8 @@ public final class LeasedRateLimits implements RateLimits, AutoCloseable {
         if (granted != null) {
             grantedFromLeases.increment();
             if (extras != null) {
-                topUpAhead(key, lease, capacities, extras, now);
+                // Ahead of need: nothing waits for it, and the checks meanwhile are granted from what is left.
+                topUp(key, lease, capacities, new long[capacities.length], extras, now);
             }
             return CompletableFuture.completedFuture(granted);
         }
@@ -112,6 +113,15 @@ public final class LeasedRateLimits implements RateLimits, AutoCloseable {
                 return answers;
             });
         }
+        return topUp(key, lease, capacities, amounts, extras, now);
+    }
+
+    /**
+     * Takes {@code amounts} at the owner and borrows {@code extras} for the lease, for a check made
+     * at {@code asked}; the take's answers, seen through the lease once the top-up is added to it.
+     */
+    private CompletableFuture<List<BucketResult>> topUp(
+            String key, Lease lease, long[] capacities, long[] amounts, long[] extras, long asked) {
         return cluster.takeAllAndLend(key, capacities, amounts, extras)
                 .whenComplete((lent, failure) -> {
                     if (failure != null) {
@@ -120,7 +130,7 @@ public final class LeasedRateLimits implements RateLimits, AutoCloseable {
                         }
                     }
                 })
-                .thenApply(lent -> received(key, lease, capacities, lent, now));
+                .thenApply(lent -> received(key, lease, capacities, lent, asked));
     }
 
     /**
@@ -135,7 +145,7 @@ public final class LeasedRateLimits implements RateLimits, AutoCloseable {
             if (granted) {
                 List<BucketResult> answers = lease.add(lent, asked);
                 if (answers != null) {
-                    lease.usedAt(nanoTime.getAsLong());
+                    lease.usedAt(asked);
                     return answers;
                 }
             }
@@ -145,26 +155,6 @@ public final class LeasedRateLimits implements RateLimits, AutoCloseable {
             retire(key, lease);
         }
         return lent.answers();
-    }
-
-    /**
-     * Borrows {@code extras} for a lease that still covers checks, no check waiting for it (asked at
-     * {@code asked}); the answer is added on the thread that brings it.
-     */
-    private void topUpAhead(String key, Lease lease, long[] capacities, long[] extras, long asked) {
-        cluster.takeAllAndLend(key, capacities, new long[capacities.length], extras)
-                .whenComplete((lent, failure) -> {
-                    boolean added = false;
-                    synchronized (lease) {
-                        lease.topUpEnded();
-                        if (failure == null && allGranted(lent.answers())) {
-                            added = lease.add(lent, asked) != null;
-                        }
-                    }
-                    if (failure == null && !added) {
-                        cluster.adjustAll(key, capacities, lent.extras()); // lent to a lease closed meanwhile
-                    }
-                });
     }
 
     @Override
@@ -425,8 +415,8 @@ public final class LeasedRateLimits implements RateLimits, AutoCloseable {
             return answers();
         }
 
-        void usedAt(long now) {
-            lastUsed = now;
+        void usedAt(long at) {
+            lastUsed = Math.max(lastUsed, at);
         }
 
         /**
