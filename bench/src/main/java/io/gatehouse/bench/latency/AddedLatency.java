@@ -24,8 +24,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
@@ -45,6 +48,8 @@ public final class AddedLatency {
     private static final int FAILURE_CAP = 100;
     private static final Duration TOKEN_LIFETIME = Duration.ofHours(3);
     private static final int TOKENS = 8;
+    /** The ports {@link #freePort} gave out. */
+    private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
 
     private final Settings settings;
     private final BenchClient client;
@@ -269,10 +274,25 @@ public final class AddedLatency {
                 + "\n";
     }
 
+    /**
+     * A port free now, below Linux's ephemeral range (32768 and up), and not handed out before by
+     * this process. A port from the ephemeral range (what binding port 0 gives) can be taken, before
+     * the process it is meant for binds it, as the local port of an outgoing connection: a
+     * Hazelcast member's, or a proxy's to the upstream.
+     */
     static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int port = 20_000 + ThreadLocalRandom.current().nextInt(12_000);
+            if (!HANDED_OUT.add(port)) {
+                continue;
+            }
+            try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+                return port;
+            } catch (IOException taken) {
+                // try another
+            }
         }
+        throw new IOException("no free port found between 20000 and 32000");
     }
 
     /** One request to each target must succeed with the full body; the secured node must refuse no token. */

@@ -36,9 +36,9 @@ import org.jspecify.annotations.Nullable;
  *       exact, and a refusal returns the node's lease of that key at once.
  *   <li>Leased quota is taken from the cluster's bucket before it is granted, so leases never admit
  *       more than the limit; what they held when a window began is all a window can see beyond it.
- *       A lease is returned once idle for {@link #IDLE}, {@link #MAX_AGE} after the owner last
- *       lent it all it asked for (near a limit it lends less, and the lease is not renewed), or when
- *       the node stops; one held by a node that dies counts as used.
+ *       A lease is returned once idle for {@link #IDLE}, or, once the owner lent it less than it
+ *       asked for (near a limit; such a lease is not renewed), {@link #MAX_AGE} after the last time
+ *       it lent all; and when the node stops. One held by a node that dies counts as used.
  * </ul>
  *
  * The remaining-quota figures of a check granted from a lease are the owner's last answer plus what
@@ -46,10 +46,17 @@ import org.jspecify.annotations.Nullable;
  */
 public final class LeasedRateLimits implements RateLimits, AutoCloseable {
     static final int MIN_REQUESTS_PER_BATCH = 4;
-    static final Duration IDLE = Duration.ofSeconds(5);
+    /** A lease not used for this long goes back: a caller's pause to read an answer keeps it. */
+    static final Duration IDLE = Duration.ofSeconds(30);
+    /**
+     * A lease in use this old is topped up in the background, which renews its age, so that the
+     * remaining figures its checks report stay recent. Half a minute rather than a few seconds: a
+     * top-up due after a caller's pause of a few seconds ran beside its first requests and slowed
+     * them (docs/performance.md, fifteenth round).
+     */
+    static final Duration RENEW_AFTER = Duration.ofSeconds(30);
+    /** A lease the owner could not fill (its bucket near half) goes back this long after its last full lend. */
     static final Duration MAX_AGE = Duration.ofSeconds(10);
-    /** A lease in use this old is topped up in the background, which renews its age. */
-    static final Duration RENEW_AFTER = MAX_AGE.dividedBy(2);
 
     private static final long SWEEP_MILLIS = 250;
 
@@ -192,7 +199,7 @@ public final class LeasedRateLimits implements RateLimits, AutoCloseable {
         cluster.releaseSlot(key, leaseId);
     }
 
-    /** Returns to the cluster every lease idle for {@link #IDLE} or older than {@link #MAX_AGE}. */
+    /** Returns to the cluster every lease idle for {@link #IDLE}, or near a limit and older than {@link #MAX_AGE}. */
     void returnIdleLeases() {
         long now = nanoTime.getAsLong();
         leases.forEach((key, lease) -> {
@@ -441,7 +448,8 @@ public final class LeasedRateLimits implements RateLimits, AutoCloseable {
         }
 
         boolean dueAt(long now) {
-            return !toppingUp && (now - lastUsed >= IDLE.toNanos() || now - renewed >= MAX_AGE.toNanos());
+            return !toppingUp
+                    && (now - lastUsed >= IDLE.toNanos() || (!lentInFull && now - renewed >= MAX_AGE.toNanos()));
         }
 
         /** Closes the lease; what it held (null if already closed), to give back. */

@@ -146,7 +146,7 @@ class LeasedRateLimitsTest {
         LeasedRateLimits limits = leased(0, 0.02);
         String key = borrowedKey(limits);
 
-        // A caller that thinks for a few seconds between requests keeps its lease.
+        // A caller that reads an answer for half a minute before its next request keeps its lease.
         clock.addAndGet(LeasedRateLimits.IDLE.toNanos() - TimeUnit.MILLISECONDS.toNanos(1));
         limits.returnIdleLeases();
 
@@ -165,12 +165,12 @@ class LeasedRateLimitsTest {
         clock.addAndGet(step);
         assertThat(limits.takeAll(key, BUSY, ONE_REQUEST_500_TOKENS)).isDone();
         clock.addAndGet(step);
-        // Half the maximum age: granted from the lease, which is topped up to a full batch meanwhile.
+        // Old enough to renew: granted from the lease, which is topped up to a full batch meanwhile.
         assertThat(limits.takeAll(key, BUSY, ONE_REQUEST_500_TOKENS)).isDone();
         awaitHeld(limits, key, 100, 10_000);
         assertLeft(key, BUSY, List.of(9_897L, 988_500L), started);
 
-        // Past the maximum age of the first borrow, the renewed lease is still in use.
+        // Later checks are granted at once too, from the renewed lease.
         for (int i = 0; i < 3; i++) {
             clock.addAndGet(step);
             assertThat(limits.takeAll(key, BUSY, ONE_REQUEST_500_TOKENS)).isDone();
@@ -209,7 +209,7 @@ class LeasedRateLimitsTest {
         limits.takeAll(key, capacities, new long[] {1}).get(10, TimeUnit.SECONDS);
         assertLeft(key, capacities, List.of(100L), started);
 
-        long step = LeasedRateLimits.RENEW_AFTER.toNanos() / 2;
+        long step = LeasedRateLimits.MAX_AGE.toNanos() / 4;
         for (long age = step; age < LeasedRateLimits.MAX_AGE.toNanos(); age += step) {
             clock.addAndGet(step);
             assertThat(limits.takeAll(key, capacities, new long[] {1})).isDone();
