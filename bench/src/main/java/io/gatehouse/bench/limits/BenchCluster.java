@@ -38,11 +38,14 @@ public final class BenchCluster {
         return members;
     }
 
-    /** Two adjacent free ports, above the range the tests use. */
+    /**
+     * Two adjacent free ports, below Linux's ephemeral range (32768 and up), from which the first
+     * member's outgoing connections could take the second's port before it binds it.
+     */
     private static int freePortPair() throws IOException {
         InetAddress loopback = InetAddress.getLoopbackAddress();
         for (int attempt = 0; attempt < 50; attempt++) {
-            int port = 30_000 + ThreadLocalRandom.current().nextInt(10_000);
+            int port = 20_000 + ThreadLocalRandom.current().nextInt(12_000);
             try (ServerSocket a = new ServerSocket(port, 1, loopback);
                     ServerSocket b = new ServerSocket(port + 1, 1, loopback)) {
                 return port;
