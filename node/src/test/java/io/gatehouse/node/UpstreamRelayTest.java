@@ -99,6 +99,17 @@ class UpstreamRelayTest {
     }
 
     @Test
+    void theUpstreamGetsTheClientsOwnBytesWithOnlyTheModelReplaced() throws Exception {
+        String sent = "{ \"model\" : \"smart\",\n  \"messages\": [{\"role\": \"user\", \"content\": \"Caf\\u00e9?\"}],"
+                + " \"temperature\": 2E-1, \"vendor_extension\": {\"x\": [1.50, null]} }";
+
+        HttpResponse<String> response = post(sent, "application/json");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(upstream.lastReceived().body()).isEqualTo(sent.replace("\"smart\"", "\"gpt-4o-mini\""));
+    }
+
+    @Test
     void namesTheDeploymentThatAnsweredInResponseHeaders() throws Exception {
         HttpResponse<String> response = post(CHAT + "}", "application/json");
 

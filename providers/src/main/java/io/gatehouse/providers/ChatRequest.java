@@ -19,13 +19,16 @@ import org.jspecify.annotations.Nullable;
  * @param stream whether the client asked for server-sent events
  * @param includeUsage whether the client asked for the final usage chunk of a stream
  * @param maxTokens {@code max_completion_tokens} or {@code max_tokens}, when given
+ * @param sent the body as the client sent it, when it is in OpenAI's shape and {@code body} is that
+ *     body parsed, unchanged (relayed with only the model replaced); null otherwise
  */
 public record ChatRequest(
         ObjectNode body,
         String model,
         boolean stream,
         boolean includeUsage,
-        @Nullable Integer maxTokens) {
+        @Nullable Integer maxTokens,
+        @Nullable SentBody sent) {
 
     private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant", "tool", "function");
 
@@ -40,7 +43,8 @@ public record ChatRequest(
      * @throws ApiException with a 400 that names the offending field
      */
     public static ChatRequest parse(byte[] json) {
-        ObjectNode body = JsonBodies.parseObject(json);
+        JsonBodies.Parsed parsed = JsonBodies.parse(json);
+        ObjectNode body = parsed.body();
         String model = JsonBodies.requiredString(body, "model");
         JsonNode messages = body.get("messages");
         if (messages == null || messages.isNull()) {
@@ -77,7 +81,7 @@ public record ChatRequest(
         if (n != null && n > 128) {
             throw new ApiException(ApiError.badRequest("n: " + n + " (expected: 1..128)", "n"));
         }
-        return new ChatRequest(body, model, stream, includeUsage, maxTokens);
+        return new ChatRequest(body, model, stream, includeUsage, maxTokens, parsed.sent());
     }
 
     private static void validateMessage(JsonNode message, String path) {

@@ -17,12 +17,15 @@ import org.jspecify.annotations.Nullable;
  * @param inputs the texts to embed (token-array inputs are kept in the body and counted here as
  *     their decimal text, which only the mock provider reads)
  * @param dimensions the requested vector size, when given
+ * @param sent the body as the client sent it (relayed with only the model replaced), when its model
+ *     member could be located; null otherwise
  */
 public record EmbeddingRequest(
         ObjectNode body,
         String model,
         List<String> inputs,
-        @Nullable Integer dimensions) {
+        @Nullable Integer dimensions,
+        @Nullable SentBody sent) {
 
     private static final int MAX_INPUTS = 2048;
     private static final int MAX_DIMENSIONS = 8192;
@@ -39,7 +42,8 @@ public record EmbeddingRequest(
      * @throws ApiException with a 400 that names the offending field
      */
     public static EmbeddingRequest parse(byte[] json) {
-        ObjectNode body = JsonBodies.parseObject(json);
+        JsonBodies.Parsed parsed = JsonBodies.parse(json);
+        ObjectNode body = parsed.body();
         String model = JsonBodies.requiredString(body, "model");
         JsonNode input = body.get("input");
         if (input == null || input.isNull()) {
@@ -76,7 +80,7 @@ public record EmbeddingRequest(
             throw new ApiException(ApiError.badRequest(
                     "dimensions: " + dimensions + " (expected: 1.." + MAX_DIMENSIONS + ")", "dimensions"));
         }
-        return new EmbeddingRequest(body, model, inputs, dimensions);
+        return new EmbeddingRequest(body, model, inputs, dimensions, parsed.sent());
     }
 
     private static String tokenArray(JsonNode array, String path) {

@@ -1,9 +1,12 @@
 package io.gatehouse.bench.micro;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.gatehouse.bench.fixtures.ChatBodies;
 import io.gatehouse.providers.ChatRequest;
+import io.gatehouse.providers.Json;
 import io.gatehouse.providers.openai.OpenAiTranslator;
 import io.gatehouse.providers.tokens.TokenCounter;
+import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -19,8 +22,10 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The parse step and the upstream body of the request path: {@link ChatRequest#parse} of a chat
- * request (system prompt plus conversation turns) of about 1 KB and 16 KB, {@link
- * OpenAiTranslator#requestBody} (copy, set the deployment's model, serialise) of the parsed request,
+ * request (system prompt plus conversation turns) of about 1 KB and 16 KB, beside Jackson's tree of
+ * the same bytes; {@link OpenAiTranslator#requestBody} of the parsed request (the client's bytes with
+ * the deployment's model spliced in), beside the same for a request without the sent bytes (copy,
+ * set the model, serialise: what a changed body takes);
  * {@link TokenCounter#estimatePrompt} with the o200k tokenizer, which the admit step ran for every
  * request whose policy declares a tokens-per-minute limit (exact for texts up to 8,192 characters,
  * so for both bodies here) and policies still run when they read the prompt's tokens, and {@link
@@ -40,11 +45,14 @@ public class RequestParseBench {
     private TokenCounter tokens;
     private byte[] body;
     private ChatRequest request;
+    private ChatRequest parsedOnly;
 
     @Setup
     public void setUp() {
         body = ChatBodies.chat("fast", bodyBytes, false);
         request = ChatRequest.parse(body);
+        parsedOnly = new ChatRequest(
+                request.body(), request.model(), request.stream(), request.includeUsage(), request.maxTokens(), null);
         tokens = TokenCounter.o200k();
     }
 
@@ -53,9 +61,22 @@ public class RequestParseBench {
         return ChatRequest.parse(body);
     }
 
+    /** The JSON alone: Jackson's tree of the body, which the parse builds and validates. */
+    @Benchmark
+    public JsonNode parseTree() throws IOException {
+        return Json.MAPPER.readTree(body);
+    }
+
+    /** The client's bytes with the model replaced (a request parsed from them). */
     @Benchmark
     public byte[] requestBody() {
         return translator.requestBody(request, "gpt-4o-mini-2024-07-18");
+    }
+
+    /** The body written anew from the parsed tree (a request whose body the gateway changed). */
+    @Benchmark
+    public byte[] requestBodyWrittenAnew() {
+        return translator.requestBody(parsedOnly, "gpt-4o-mini-2024-07-18");
     }
 
     @Benchmark

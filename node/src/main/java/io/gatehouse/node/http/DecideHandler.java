@@ -86,6 +86,7 @@ public final class DecideHandler implements HttpHandler {
         } else {
             body.put("max_tokens", cap);
         }
-        return new ChatRequest(body, request.model(), request.stream(), request.includeUsage(), cap);
+        // The body changed, so it is written anew for the upstream rather than relayed as sent.
+        return new ChatRequest(body, request.model(), request.stream(), request.includeUsage(), cap, null);
     }
 }

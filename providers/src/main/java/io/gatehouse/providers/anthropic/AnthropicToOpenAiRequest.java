@@ -100,7 +100,7 @@ public final class AnthropicToOpenAiRequest {
             }
         }
         toolChoice(in.get("tool_choice"), out);
-        return new ChatRequest(out, model, stream, false, maxTokens);
+        return new ChatRequest(out, model, stream, false, maxTokens, null);
     }
 
     private static void system(JsonNode system, ArrayNode messages) {

@@ -11,6 +11,7 @@ import io.gatehouse.providers.ChatTranslator;
 import io.gatehouse.providers.EmbeddingRequest;
 import io.gatehouse.providers.EmbeddingTranslator;
 import io.gatehouse.providers.Json;
+import io.gatehouse.providers.SentBody;
 import io.gatehouse.providers.StreamTranslator;
 import io.gatehouse.providers.Usage;
 import java.io.IOException;
@@ -20,7 +21,8 @@ import org.jspecify.annotations.Nullable;
  * Translation for OpenAI-compatible upstreams, which speak the canonical shape already: the model
  * is replaced by the deployment's, streams always ask for the usage chunk (so the gateway can
  * account for every stream; it is hidden from clients that did not ask for it), and everything
- * else passes through unchanged. Stateless and thread-safe.
+ * else passes through unchanged: where it can, as the very bytes the client sent ({@link
+ * SentBody}), otherwise written anew from the parsed request. Stateless and thread-safe.
  */
 public final class OpenAiTranslator implements ChatTranslator, EmbeddingTranslator {
 
@@ -32,10 +34,25 @@ public final class OpenAiTranslator implements ChatTranslator, EmbeddingTranslat
         this.modelInBody = modelInBody;
     }
 
+    /** Asks for a stream's usage chunk: added to a client's body that names no stream options. */
+    private static final String USAGE_CHUNK = ",\"stream_options\":{\"include_usage\":true}";
+
     private final boolean modelInBody;
 
     @Override
     public byte[] requestBody(ChatRequest request, String upstreamModel) {
+        SentBody sent = request.sent();
+        if (sent != null) {
+            // The client's own bytes with the model changed: nothing to write anew. A stream must
+            // ask for the usage chunk; one that asks already, or names no stream options, keeps
+            // its bytes too.
+            if (!request.stream() || request.includeUsage()) {
+                return withModel(sent, upstreamModel, "");
+            }
+            if (!request.body().has("stream_options")) {
+                return withModel(sent, upstreamModel, USAGE_CHUNK);
+            }
+        }
         ObjectNode body = topLevelCopy(request.body());
         setModel(body, upstreamModel);
         if (request.stream()) {
@@ -64,6 +81,10 @@ public final class OpenAiTranslator implements ChatTranslator, EmbeddingTranslat
 
     @Override
     public byte[] requestBody(EmbeddingRequest request, String upstreamModel) {
+        SentBody sent = request.sent();
+        if (sent != null) {
+            return withModel(sent, upstreamModel, "");
+        }
         ObjectNode body = topLevelCopy(request.body());
         setModel(body, upstreamModel);
         return write(body);
@@ -82,6 +103,10 @@ public final class OpenAiTranslator implements ChatTranslator, EmbeddingTranslat
         ObjectNode copy = body.objectNode();
         copy.setAll(body);
         return copy;
+    }
+
+    private byte[] withModel(SentBody sent, String upstreamModel, String extraMembers) {
+        return modelInBody ? sent.withModel(upstreamModel, extraMembers) : sent.withoutModel(extraMembers);
     }
 
     private void setModel(ObjectNode body, String upstreamModel) {

@@ -32,7 +32,9 @@ class AnthropicToOpenAiRequestTest {
 
         ChatRequest reparsed = ChatRequest.parse(JsonSupport.write(request.body()));
 
-        assertThat(reparsed).isEqualTo(request);
+        // Equal but for the bytes a parsed request keeps as sent.
+        assertThat(reparsed).usingRecursiveComparison().ignoringFields("sent").isEqualTo(request);
+        assertThat(reparsed.body()).isEqualTo(request.body());
     }
 
     @Test

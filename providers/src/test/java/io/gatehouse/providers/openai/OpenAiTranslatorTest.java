@@ -14,6 +14,8 @@ import io.gatehouse.providers.Usage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class OpenAiTranslatorTest {
 
@@ -121,6 +123,63 @@ class OpenAiTranslatorTest {
         assertThat(body.get("input")).hasSize(2);
         assertThat(body.get("dimensions").asInt()).isEqualTo(64);
         assertThat(body.get("user").asText()).isEqualTo("u1");
+    }
+
+    @Test
+    void relaysTheClientsOwnBytesWithOnlyTheModelReplaced() {
+        String sent = "{ \"model\": \"smart\",\n  \"messages\": [{\"role\": \"user\", \"content\": \"caf\\u00e9\"}],"
+                + " \"temperature\": 2E-1 }";
+
+        byte[] body = openAi.requestBody(ChatRequest.parse(sent.getBytes(StandardCharsets.UTF_8)), "gpt-4o");
+
+        assertThat(new String(body, StandardCharsets.UTF_8)).isEqualTo(sent.replace("\"smart\"", "\"gpt-4o\""));
+    }
+
+    @Test
+    void aStreamThatNamesNoStreamOptionsIsRelayedAsSentAskingForUsage() {
+        String sent = "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"stream\":true}";
+
+        byte[] body = openAi.requestBody(ChatRequest.parse(sent.getBytes(StandardCharsets.UTF_8)), "u");
+
+        assertThat(new String(body, StandardCharsets.UTF_8))
+                .isEqualTo("{\"model\":\"u\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"stream\":true,"
+                        + "\"stream_options\":{\"include_usage\":true}}");
+    }
+
+    /** Every request, relayed as sent or written anew, reaches the upstream meaning the same. */
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "{'model':'m','messages':[{'role':'user','content':'hi'}]}",
+                "{'messages':[{'role':'user','content':'hi'}],'temperature':0.5,'model':'m'}",
+                "{'messages':[{'role':'user','content':'hi'}],'model':'m','stream':true}",
+                "{'model':'m','messages':[{'role':'user','content':'hi'}],'stream':true,"
+                        + "'stream_options':{'include_usage':true}}",
+                "{'model':'m','messages':[{'role':'user','content':'hi'}],'stream':true,"
+                        + "'stream_options':{'include_usage':false}}",
+                "{'model':'m','messages':[{'role':'user','content':'hi'}],'stream':true,'stream_options':null}",
+            })
+    void aBodyRelayedAsSentMeansWhatItWouldWrittenAnew(String json) {
+        ChatRequest asSent = chat(json);
+        assertThat(asSent.sent()).isNotNull();
+        ChatRequest parsedOnly = new ChatRequest(
+                asSent.body(), asSent.model(), asSent.stream(), asSent.includeUsage(), asSent.maxTokens(), null);
+
+        for (OpenAiTranslator translator : new OpenAiTranslator[] {openAi, azure}) {
+            assertThat(read(translator.requestBody(asSent, "upstream")))
+                    .isEqualTo(read(translator.requestBody(parsedOnly, "upstream")));
+        }
+    }
+
+    @Test
+    void anEmbeddingRequestIsRelayedAsSentWithTheModelReplaced() {
+        String sent = "{\"input\": [\"a\", \"b\"], \"model\": \"embed\"}";
+
+        byte[] body =
+                openAi.requestBody(EmbeddingRequest.parse(sent.getBytes(StandardCharsets.UTF_8)), "text-embedding-3");
+
+        assertThat(new String(body, StandardCharsets.UTF_8))
+                .isEqualTo(sent.replace("\"embed\"", "\"text-embedding-3\""));
     }
 
     @Test
