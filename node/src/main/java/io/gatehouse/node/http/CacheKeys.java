@@ -3,10 +3,8 @@ package io.gatehouse.node.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gatehouse.policy.Decision;
 import io.gatehouse.policy.Principal;
+import io.gatehouse.providers.CanonicalJson;
 import io.gatehouse.providers.ChatRequest;
-import io.gatehouse.providers.Json;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -26,8 +24,8 @@ final class CacheKeys {
     /** The key of a request's answer: the scope and the whole canonical request. */
     static String answer(Principal caller, Decision decision, ChatRequest request) {
         MessageDigest digest = scoped(caller, decision);
-        digest.update(canonical(request.body()));
-        return "v1:" + HexFormat.of().formatHex(digest.digest());
+        CanonicalJson.update(digest, request.body());
+        return "v2:" + HexFormat.of().formatHex(digest.digest());
     }
 
     /**
@@ -36,8 +34,8 @@ final class CacheKeys {
      */
     static String prompts(Principal caller, Decision decision, JsonNode withoutPrompt) {
         MessageDigest digest = scoped(caller, decision);
-        digest.update(canonical(withoutPrompt));
-        return "p1:" + HexFormat.of().formatHex(digest.digest());
+        CanonicalJson.update(digest, withoutPrompt);
+        return "p2:" + HexFormat.of().formatHex(digest.digest());
     }
 
     private static MessageDigest scoped(Principal caller, Decision decision) {
@@ -49,14 +47,6 @@ final class CacheKeys {
         update(digest, decision.model());
         update(digest, decision.maxTokens() == null ? "" : decision.maxTokens().toString());
         return digest;
-    }
-
-    private static byte[] canonical(JsonNode body) {
-        try {
-            return Json.MAPPER.writeValueAsBytes(body);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // a parsed tree always serializes
-        }
     }
 
     /** Adds {@code value}, length first, so that no two sequences of values digest alike. */

@@ -47,7 +47,7 @@ final class RequestSightings {
         return false;
     }
 
-    /** The first 64 bits of the digest in {@code key} ({@code v1:} and 64 hex digits). */
+    /** The first 64 bits of the digest in {@code key} ({@code v2:} and 64 hex digits). */
     private static long digestPrefix(String key) {
         int start = key.indexOf(':') + 1;
         return Long.parseUnsignedLong(key, start, start + 16, 16);

@@ -57,7 +57,7 @@ class CacheKeyTest {
 
     @Test
     void theKeyCarriesNothingOfThePrompt() {
-        assertThat(key(caller("alice", "acme"), TENANT, HELLO)).matches("v1:[0-9a-f]{64}");
+        assertThat(key(caller("alice", "acme"), TENANT, HELLO)).matches("v2:[0-9a-f]{64}");
     }
 
     private static String key(Principal caller, Decision.Cache scope, ChatRequest request) {

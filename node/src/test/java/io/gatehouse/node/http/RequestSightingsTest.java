@@ -65,10 +65,10 @@ class RequestSightingsTest {
         assertThat(sightings.seenEnough(often, 2)).isTrue();
     }
 
-    /** A key as the cache makes them: {@code v1:} and a SHA-256 in hex. */
+    /** A key as the cache makes them: {@code v2:} and a SHA-256 in hex. */
     private String key() {
         byte[] digest = new byte[32];
         random.nextBytes(digest);
-        return "v1:" + HexFormat.of().formatHex(digest);
+        return "v2:" + HexFormat.of().formatHex(digest);
     }
 }
