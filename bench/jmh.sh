@@ -6,7 +6,7 @@
 # Builds the bench module, then runs org.openjdk.jmh.Main with modest iteration counts (one fork per
 # benchmark, 5 x 1 s warm-up, 5 x 1 s measurement: 12-15 s per benchmark, about a minute per class)
 # and ThreadCpuProfiler, which adds each benchmark's CPU time per operation (":cpu") next to its
-# wall-clock score. Later options override these, e.g. bench/jmh.sh PolicyBench -i 10 -prof gc.
+# wall-clock score. Options given replace these, e.g. bench/jmh.sh PolicyBench -i 10 -prof gc.
 # The pattern is a regular expression over benchmark names (default: all). Results go to
 # bench/results/raw/ (not versioned) as text and JSON.
 set -euo pipefail
@@ -22,8 +22,16 @@ if [ ! -f bench/target/classes/META-INF/BenchmarkList ]; then
 fi
 mkdir -p bench/results/raw
 out="bench/results/raw/jmh-$(date -u +%Y%m%dT%H%M%SZ)"
+# JMH refuses an option given twice, so a default is left out where the caller gives its own.
+defaults=()
+for option in "-f 1" "-wi 5" "-i 5" "-w 1s" "-r 1s"; do
+  name=${option%% *}
+  given=false
+  for arg in "$@"; do [ "$arg" = "$name" ] && given=true; done
+  [ "$given" = true ] || defaults+=($option)
+done
 "$JAVA_HOME/bin/java" -cp "bench/target/classes:$(cat bench/target/classpath.txt)" \
-  org.openjdk.jmh.Main "$pattern" -f 1 -wi 5 -i 5 -w 1s -r 1s \
+  org.openjdk.jmh.Main "$pattern" "${defaults[@]}" \
   -prof io.gatehouse.bench.micro.ThreadCpuProfiler -rf json -rff "$out.json" "$@" \
   | tee "$out.txt"
 echo "results: $out.txt, $out.json"
