@@ -73,6 +73,8 @@ public final class JsonBodies {
      */
     private static @Nullable SentBody sent(byte[] json, long memberStart, long valueStart, long valueEnd) {
         if (memberStart < 0
+                || memberStart >= valueStart
+                || valueStart >= valueEnd
                 || valueEnd > json.length
                 || json[(int) memberStart] != '"'
                 || json[(int) valueStart] != '"'
